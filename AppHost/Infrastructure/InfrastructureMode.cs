@@ -1,0 +1,14 @@
+namespace Aspire.Hosting;
+
+/// <summary>Where Postgres and Redis come from.</summary>
+public enum InfrastructureMode
+{
+    /// <summary>Containers when a container runtime answers healthily, else the machine's own binaries.</summary>
+    Auto,
+    /// <summary>Postgres and Redis containers with data volumes.</summary>
+    Container,
+    /// <summary>The machine's own <c>postgres</c> and <c>redis-server</c>, started as executables.</summary>
+    Local,
+    /// <summary>Connection strings from configuration (<c>ConnectionStrings:inferencedb</c>, <c>ConnectionStrings:redis</c>).</summary>
+    External,
+}

@@ -1,0 +1,61 @@
+using Inference.Api.Models;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Inference.Api.Apis;
+
+/// <summary>A model as the catalogue lists it.</summary>
+public sealed record ModelSummary(
+    string Name,
+    string? Task,
+    string? Description,
+    string Status,
+    string? Reason,
+    IReadOnlyList<int> Versions,
+    int? LatestVersion,
+    IReadOnlyList<string> Labels,
+    string? ExecutionProvider,
+    string? ExecutionProviderFallback,
+    IReadOnlyList<TensorDescription> Inputs,
+    IReadOnlyList<TensorDescription> Outputs)
+{
+    public static ModelSummary From(ModelEntry entry)
+    {
+        var latest = entry.LatestVersion is { } version ? entry.Versions[version] : null;
+        return new ModelSummary(
+            entry.Name,
+            entry.Configuration?.Task,
+            entry.Configuration?.Description,
+            entry.State,
+            entry.Reason,
+            [.. entry.Versions.Keys.Order()],
+            entry.LatestVersion,
+            latest?.Labels ?? [],
+            latest?.Provider.Actual,
+            latest?.Provider.FallbackReason,
+            latest?.Inputs ?? [],
+            latest?.Outputs ?? []);
+    }
+}
+
+/// <summary>The model catalogue.</summary>
+public static class ModelsApi
+{
+    public static IEndpointRouteBuilder MapModelsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("api/models").WithTags("Models");
+        api.MapGet("/", ListModels).WithName("ListModels").WithSummary("List every model, servable or not");
+        api.MapGet("/{name}", GetModel).WithName("GetModel").WithSummary("Get one model").ProducesProblem(StatusCodes.Status404NotFound);
+        return app;
+    }
+
+    public static Ok<ModelSummary[]> ListModels(ModelRepository repository) =>
+        TypedResults.Ok(repository.Models.Select(ModelSummary.From).ToArray());
+
+    public static Results<Ok<ModelSummary>, ProblemHttpResult> GetModel(string name, ModelRepository repository)
+    {
+        var entry = repository.Models.FirstOrDefault(model => string.Equals(model.Name, name, StringComparison.OrdinalIgnoreCase));
+        return entry is null
+            ? TypedResults.Problem(detail: $"Model '{name}' does not exist.", statusCode: StatusCodes.Status404NotFound, title: "Model not found")
+            : TypedResults.Ok(ModelSummary.From(entry));
+    }
+}

@@ -1,0 +1,74 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Inference.Api.Data;
+
+/// <summary>Drains <see cref="PredictionLog"/> into Postgres in batches, off the request path.</summary>
+public sealed class PredictionLogWriter(PredictionLog log, IServiceScopeFactory scopes, ILogger<PredictionLogWriter> logger) : BackgroundService
+{
+    private const int MaxBatch = 500;
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<PredictionRecord>(MaxBatch);
+        try
+        {
+            while (await log.Reader.WaitToReadAsync(stoppingToken))
+            {
+                while (batch.Count < MaxBatch && log.Reader.TryRead(out var record))
+                {
+                    batch.Add(record);
+                }
+                await SaveAsync(batch, stoppingToken);
+                batch.Clear();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down; what was already read is saved best-effort below.
+        }
+
+        while (log.Reader.TryRead(out var record))
+        {
+            batch.Add(record);
+        }
+        if (batch.Count > 0)
+        {
+            await SaveAsync(batch, CancellationToken.None, attempts: 1);
+        }
+    }
+
+    private async Task SaveAsync(List<PredictionRecord> batch, CancellationToken cancellationToken, int attempts = int.MaxValue)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<InferenceDbContext>();
+                db.Predictions.AddRange(batch);
+                await db.SaveChangesAsync(cancellationToken);
+                return;
+            }
+            catch (Exception exception) when (exception is DbUpdateException or InvalidOperationException or Npgsql.NpgsqlException
+                                                  && !cancellationToken.IsCancellationRequested)
+            {
+                // Keep the batch and retry: the channel behind it bounds memory and counts drops.
+                if (attempt >= attempts)
+                {
+                    logger.LogWarning(exception, "Dropping {Count} prediction log entries after {Attempts} attempt(s)", batch.Count, attempt);
+                    return;
+                }
+                if (attempt == 1)
+                {
+                    logger.LogWarning("Prediction log cannot reach the database, retrying: {Reason}", exception.Message);
+                }
+                foreach (var record in batch)
+                {
+                    record.Id = 0;
+                }
+                await Task.Delay(RetryDelay, cancellationToken);
+            }
+        }
+    }
+}

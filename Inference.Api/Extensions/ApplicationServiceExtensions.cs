@@ -1,0 +1,68 @@
+using Inference.Api.Apis;
+using Inference.Api.Caching;
+using Inference.Api.Data;
+using Inference.Api.Inference;
+using Inference.Api.Models;
+using Microsoft.Extensions.Caching.StackExchangeRedis;
+using Microsoft.Extensions.Options;
+using Scalar.AspNetCore;
+using StackExchange.Redis;
+
+namespace Inference.Api.Extensions;
+
+public static class ApplicationServiceExtensions
+{
+    /// <summary>Registers the engine, model repository, Postgres, Redis cache and prediction log.</summary>
+    public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+
+        builder.AddNpgsqlDbContext<InferenceDbContext>("inferencedb");
+        builder.AddRedisClient("redis");
+
+        // Redis as the cache's second level, sharing the multiplexer Aspire configured (telemetry, health).
+        services.AddStackExchangeRedisCache(_ => { });
+        services.AddOptions<RedisCacheOptions>().Configure<IServiceProvider>((options, provider) =>
+        {
+            options.ConnectionMultiplexerFactory = () => Task.FromResult(provider.GetRequiredService<IConnectionMultiplexer>());
+            options.InstanceName = "inference:";
+        });
+        services.AddHybridCache();
+
+        services.AddOptions<InferenceOptions>()
+            .Bind(builder.Configuration.GetSection(InferenceOptions.SectionName))
+            .PostConfigure(options =>
+            {
+                // Relative roots are relative to the service's content root, not the working directory.
+                options.ModelRoots = [.. options.ModelRoots.Select(root => Path.GetFullPath(root, builder.Environment.ContentRootPath))];
+            });
+
+        services.AddSingleton<InferenceTelemetry>();
+        services.AddSingleton<ModelRepository>();
+        services.AddSingleton<InferenceEngine>();
+        services.AddSingleton<PredictionCache>();
+        services.AddSingleton<PredictionLog>();
+
+        services.AddHostedService<DatabaseMigrator>();
+        services.AddHostedService<ModelLoadingService>();
+        services.AddHostedService<PredictionLogWriter>();
+
+        services.AddHealthChecks().AddCheck<ModelsHealthCheck>("models");
+        services.AddProblemDetails();
+        services.AddOpenApi();
+        return builder;
+    }
+
+    /// <summary>Error handling, OpenAPI and every route group of the API.</summary>
+    public static WebApplication MapInferenceApi(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+
+        app.MapOpenApi();
+        app.MapScalarApiReference();
+        app.MapPredictionApi();
+        app.MapModelsApi();
+        return app;
+    }
+}

@@ -1,0 +1,116 @@
+using System.Reflection;
+using Microsoft.ML.OnnxRuntime;
+using SessionOptions = Microsoft.ML.OnnxRuntime.SessionOptions;
+
+namespace Inference.Api.Inference;
+
+/// <summary>Which execution provider was asked for, which one runs the model, and why they differ.</summary>
+public sealed record ExecutionProviderChoice(string Requested, string Actual, string? FallbackReason);
+
+/// <summary>Session tuning shared by every model unless overridden.</summary>
+public sealed record SessionSettings(int IntraOpThreads, GraphOptimizationLevel OptimizationLevel);
+
+/// <summary>
+/// Creates ONNX Runtime sessions on the best provider available: <c>auto</c> tries CUDA (Linux, Windows),
+/// then DirectML (Windows), then CPU; an explicit provider that cannot start falls back to CPU with the reason.
+/// </summary>
+public static class ExecutionProviders
+{
+    public const string Auto = "auto";
+    public const string Cuda = "cuda";
+    public const string DirectML = "directml";
+    public const string Cpu = "cpu";
+
+    public static readonly IReadOnlyList<string> Known = [Auto, Cuda, DirectML, Cpu];
+
+    public static (InferenceSession Session, ExecutionProviderChoice Choice) CreateSession(
+        string modelPath, string requested, SessionSettings settings)
+    {
+        requested = requested.ToLowerInvariant();
+        if (!Known.Contains(requested))
+        {
+            throw new ArgumentException($"Execution provider '{requested}' is not one of {string.Join(", ", Known)}.");
+        }
+
+        var failures = new List<string>();
+        foreach (var candidate in Candidates(requested))
+        {
+            var problem = candidate switch
+            {
+                Cuda when !(OperatingSystem.IsLinux() || OperatingSystem.IsWindows()) => "CUDA runs on Linux and Windows only",
+                DirectML when !OperatingSystem.IsWindows() => "DirectML runs on Windows only",
+                _ => null,
+            };
+            if (problem is null)
+            {
+                SessionOptions? options = null;
+                try
+                {
+                    options = CreateOptions(candidate, settings);
+                    var session = new InferenceSession(modelPath, options);
+                    var reason = failures.Count == 0 ? null : string.Join("; ", failures);
+                    return (session, new ExecutionProviderChoice(requested, candidate, reason));
+                }
+                catch (Exception exception) when (candidate != Cpu && exception is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException or InvalidOperationException)
+                {
+                    problem = FirstLine(exception.Message);
+                }
+                finally
+                {
+                    options?.Dispose();
+                }
+            }
+            failures.Add($"{candidate}: {problem}");
+        }
+
+        throw new InvalidOperationException($"No execution provider could run the model: {string.Join("; ", failures)}");
+    }
+
+    private static IEnumerable<string> Candidates(string requested) => requested switch
+    {
+        Auto => [Cuda, DirectML, Cpu],
+        Cpu => [Cpu],
+        _ => [requested, Cpu],
+    };
+
+    private static SessionOptions CreateOptions(string provider, SessionSettings settings)
+    {
+        var options = new SessionOptions
+        {
+            GraphOptimizationLevel = settings.OptimizationLevel,
+            IntraOpNumThreads = settings.IntraOpThreads,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL,
+        };
+        try
+        {
+            switch (provider)
+            {
+                case Cuda:
+                    options.AppendExecutionProvider_CUDA(0);
+                    break;
+                case DirectML:
+                    // DirectML's method exists only in the Windows DirectML package, so it is found at run time.
+                    var appendDirectML = typeof(SessionOptions).GetMethod("AppendExecutionProvider_DML", [typeof(int)])
+                        ?? throw new InvalidOperationException("this build has no DirectML provider (Microsoft.ML.OnnxRuntime.DirectML package)");
+                    options.EnableMemoryPattern = false;
+                    appendDirectML.Invoke(options, [0]);
+                    break;
+            }
+            return options;
+        }
+        catch (TargetInvocationException exception) when (exception.InnerException is not null)
+        {
+            options.Dispose();
+            throw new InvalidOperationException(exception.InnerException.Message, exception.InnerException);
+        }
+        catch
+        {
+            options.Dispose();
+            throw;
+        }
+    }
+
+    private static string FirstLine(string message) =>
+        message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? message;
+}

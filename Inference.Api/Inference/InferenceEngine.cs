@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using Inference.Api.Models;
+using Microsoft.Extensions.Options;
+
+namespace Inference.Api.Inference;
+
+/// <summary>One prediction: the winning label, every ranked score, and which model version produced it.</summary>
+public sealed record ClassificationResult(
+    string Model,
+    int Version,
+    string Label,
+    float Score,
+    IReadOnlyList<ClassScore> Predictions,
+    double InferenceTimeMs);
+
+/// <summary>
+/// Pre-processing, model run and post-processing for classification models. Free of any transport: the HTTP
+/// API, batch consumers and benchmarks all call it.
+/// </summary>
+public sealed class InferenceEngine(ModelRepository repository, IOptions<InferenceOptions> options, InferenceTelemetry telemetry)
+{
+    private readonly InferenceOptions _options = options.Value;
+
+    public ModelVersion ResolveTextModel(string? name, int? version) =>
+        Resolve(name ?? _options.DefaultTextModel, version, ModelTasks.TextClassification, "text");
+
+    public ModelVersion ResolveImageModel(string? name, int? version) =>
+        Resolve(name ?? _options.DefaultImageModel, version, ModelTasks.ImageClassification, "images");
+
+    public ClassificationResult ClassifyText(ModelVersion model, string text)
+    {
+        if (text.Length > _options.MaxTextCharacters)
+        {
+            throw new InferenceException(InferenceErrorKind.PayloadTooLarge,
+                $"Text is {text.Length:N0} characters; at most {_options.MaxTextCharacters:N0} are accepted.");
+        }
+
+        return Measure(model, () =>
+        {
+            EncodedText encoded;
+            using (InferenceTelemetry.ActivitySource.StartActivity("preprocess"))
+            {
+                encoded = model.TextEncoder!.Encode(text);
+            }
+            return Run(model, () => model.RunText(encoded), model.Labels.Count == 0 ? int.MaxValue : model.Labels.Count);
+        });
+    }
+
+    public ClassificationResult ClassifyImage(ModelVersion model, byte[] image, int top)
+    {
+        if (top < 1)
+        {
+            throw InferenceException.InvalidInput($"top must be at least 1, not {top}.");
+        }
+
+        return Measure(model, () =>
+        {
+            var tensor = new float[model.ImagePreprocessor!.SampleLength];
+            using (InferenceTelemetry.ActivitySource.StartActivity("preprocess"))
+            {
+                model.ImagePreprocessor.Preprocess(image, tensor);
+            }
+            return Run(model, () => model.RunImage(tensor), top);
+        });
+    }
+
+    private ModelVersion Resolve(string name, int? version, string task, string what)
+    {
+        if (version is < 1)
+        {
+            throw InferenceException.InvalidInput($"version must be a positive number, not {version}.");
+        }
+
+        var model = repository.Resolve(name, version);
+        return model.Configuration.Task == task
+            ? model
+            : throw InferenceException.InvalidInput($"Model '{name}' is a {model.Configuration.Task} model; it does not classify {what}.");
+    }
+
+    private static ClassificationResult Run(ModelVersion model, Func<float[]> run, int top)
+    {
+        float[] output;
+        using (InferenceTelemetry.ActivitySource.StartActivity("run"))
+        {
+            output = run();
+        }
+
+        using var _ = InferenceTelemetry.ActivitySource.StartActivity("postprocess");
+        var probabilities = output;
+        if (model.Configuration.OutputKind == "logits")
+        {
+            probabilities = new float[output.Length];
+            ClassificationMath.Softmax(output, probabilities);
+        }
+        var ranked = ClassificationMath.TopK(probabilities, model.Labels, top);
+        return new ClassificationResult(model.Name, model.Version, ranked[0].Label, ranked[0].Score, ranked, 0);
+    }
+
+    private ClassificationResult Measure(ModelVersion model, Func<ClassificationResult> predict)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var result = predict();
+            var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            telemetry.RecordPrediction(model.Name, model.Version, "success", elapsed);
+            return result with { InferenceTimeMs = Math.Round(elapsed, 3) };
+        }
+        catch (InferenceException exception)
+        {
+            telemetry.RecordPrediction(model.Name, model.Version, exception.Kind.ToString(), null);
+            throw;
+        }
+    }
+}

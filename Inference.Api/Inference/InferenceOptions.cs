@@ -1,0 +1,28 @@
+namespace Inference.Api.Inference;
+
+/// <summary>Settings under <c>Inference:</c>.</summary>
+public sealed class InferenceOptions
+{
+    public const string SectionName = "Inference";
+
+    /// <summary>Model repositories (<c>&lt;root&gt;/&lt;model&gt;/&lt;version&gt;/model.onnx</c>); the first root wins on a name clash.</summary>
+    public List<string> ModelRoots { get; set; } = [];
+
+    /// <summary><c>auto|cuda|directml|cpu</c>.</summary>
+    public string ExecutionProvider { get; set; } = ExecutionProviders.Auto;
+
+    /// <summary>Threads one model run may use; 0 means one per core.</summary>
+    public int IntraOpThreads { get; set; }
+
+    public string DefaultTextModel { get; set; } = "sentiment";
+
+    public string DefaultImageModel { get; set; } = "digits";
+
+    public long MaxImageBytes { get; set; } = 10 * 1024 * 1024;
+
+    public long MaxImagePixels { get; set; } = 40_000_000;
+
+    public int MaxTextCharacters { get; set; } = 20_000;
+
+    public TimeSpan CacheDuration { get; set; } = TimeSpan.FromMinutes(10);
+}

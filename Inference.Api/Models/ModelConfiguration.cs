@@ -1,0 +1,89 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Inference.Api.Models;
+
+/// <summary>What a model does, which decides its pre- and post-processing.</summary>
+public static class ModelTasks
+{
+    public const string TextClassification = "text-classification";
+    public const string ImageClassification = "image-classification";
+}
+
+/// <summary>
+/// <c>&lt;root&gt;/&lt;model&gt;/model.json</c>: the per-model settings beside Triton-like version folders
+/// (<c>&lt;root&gt;/&lt;model&gt;/&lt;version&gt;/model.onnx</c>).
+/// </summary>
+public sealed record ModelConfiguration
+{
+    public required string Task { get; init; }
+
+    public string? Description { get; init; }
+
+    /// <summary>Class labels by output index. When absent: <see cref="LabelsFile"/>, else a Hugging Face <c>config.json</c> <c>id2label</c>.</summary>
+    public IReadOnlyList<string>? Labels { get; init; }
+
+    /// <summary>One label per line (ImageNet <c>synset.txt</c> lines like <c>n01443537 goldfish, Carassius auratus</c> become <c>goldfish</c>).</summary>
+    public string? LabelsFile { get; init; }
+
+    /// <summary><c>logits</c> (softmax is applied) or <c>probabilities</c> (used as they are).</summary>
+    public string OutputKind { get; init; } = "logits";
+
+    /// <summary>Output tensor to read; the model's first output when absent.</summary>
+    public string? Output { get; init; }
+
+    /// <summary>Image input tensor; the model's first input when absent.</summary>
+    public string? Input { get; init; }
+
+    public TextSettings? Text { get; init; }
+
+    public ImageSettings? Image { get; init; }
+
+    /// <summary><c>auto|cuda|directml|cpu</c> for this model only; the server-wide setting when absent.</summary>
+    public string? ExecutionProvider { get; init; }
+
+    public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    {
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
+    };
+}
+
+/// <summary>Tokenization for text models (BERT WordPiece, as Hugging Face exports it).</summary>
+public sealed record TextSettings
+{
+    public string VocabFile { get; init; } = "vocab.txt";
+
+    public bool Lowercase { get; init; } = true;
+
+    /// <summary>Most tokens the model accepts, special tokens included. Longer texts are refused, not truncated.</summary>
+    public int MaxSequenceLength { get; init; } = 128;
+}
+
+/// <summary>How an uploaded picture becomes the model's input tensor.</summary>
+public sealed record ImageSettings
+{
+    public int Width { get; init; } = 224;
+
+    public int Height { get; init; } = 224;
+
+    /// <summary>1 (grayscale by luminance) or 3 (RGB).</summary>
+    public int Channels { get; init; } = 3;
+
+    /// <summary><c>nchw</c> or <c>nhwc</c>.</summary>
+    public string Layout { get; init; } = "nchw";
+
+    /// <summary><c>center-crop</c> (shorter side to size/0.875, then the central crop, as ImageNet models expect) or <c>stretch</c>.</summary>
+    public string Resize { get; init; } = "center-crop";
+
+    /// <summary><c>bicubic</c>, <c>bilinear</c>, <c>box</c> (area average; best for large downscales) or <c>nearest</c>.</summary>
+    public string Resampler { get; init; } = "bicubic";
+
+    /// <summary>Use 1 - pixel/255, for models trained on light ink over a dark background.</summary>
+    public bool Invert { get; init; }
+
+    public IReadOnlyList<float> Mean { get; init; } = [0f, 0f, 0f];
+
+    public IReadOnlyList<float> Std { get; init; } = [1f, 1f, 1f];
+}
