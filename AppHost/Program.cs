@@ -16,6 +16,7 @@ if (builder.ExecutionContext.IsRunMode)
 
 builder.AddProject<Projects.Inference_Dashboard>("inference-dashboard")
     .WithReference(api).WaitFor(api)
+    .WithHttpHealthCheck("/health")
     .WithExternalHttpEndpoints();
 
 builder.Build().Run();

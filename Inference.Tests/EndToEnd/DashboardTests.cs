@@ -1,0 +1,74 @@
+using Microsoft.Playwright;
+
+namespace Inference.Tests.EndToEnd;
+
+/// <summary>The admin UI in a real browser (Debian's Chromium), against the running API.</summary>
+public sealed class DashboardTests(AppHostFixture fixture)
+{
+    private const string ChromiumPath = "/usr/bin/chromium";
+
+    [Fact]
+    public async Task PredictPageClassifiesTextInTheBrowser()
+    {
+        await using var session = await BrowserSession.OpenAsync(fixture.DashboardUrl);
+        var page = session.Page;
+
+        await page.FillAsync("#text-input", "What a wonderful film, the acting was superb and I loved the ending.");
+        await page.ClickAsync("#classify-text");
+
+        var label = page.Locator("#text-result-label");
+        await Assertions.Expect(label).ToHaveTextAsync("positive", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("#prediction-bars .prediction-bar")).ToHaveCountAsync(2);
+    }
+
+    [Fact]
+    public async Task PredictPageClassifiesAnUploadedImage()
+    {
+        await using var session = await BrowserSession.OpenAsync(fixture.DashboardUrl, "/predict?tab=image");
+        var page = session.Page;
+
+        await page.SetInputFilesAsync("#image-input", Path.Combine(TestPaths.ProjectModels, "digits", "samples", "3.png"));
+
+        await Assertions.Expect(page.Locator("#image-result-label")).ToHaveTextAsync("3", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("#prediction-bars .prediction-bar")).ToHaveCountAsync(5);
+    }
+
+    private sealed class BrowserSession : IAsyncDisposable
+    {
+        private readonly IPlaywright _playwright;
+        private readonly IBrowser _browser;
+
+        private BrowserSession(IPlaywright playwright, IBrowser browser, IPage page)
+        {
+            _playwright = playwright;
+            _browser = browser;
+            Page = page;
+        }
+
+        public IPage Page { get; }
+
+        public static async Task<BrowserSession> OpenAsync(Uri dashboard, string path = "/")
+        {
+            Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: install Debian's chromium package (.ci/run does).");
+            var playwright = await Playwright.CreateAsync();
+            var browser = await playwright.Chromium.LaunchAsync(new()
+            {
+                ExecutablePath = ChromiumPath,
+                Headless = true,
+                Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                        "--disable-component-update", "--disable-sync"],
+            });
+            var page = await browser.NewPageAsync();
+            await page.GotoAsync(new Uri(dashboard, path).ToString());
+            // Clicks sent before the Blazor circuit connects are lost: wait until the page says it is interactive.
+            await page.Locator("[data-interactive='true']").WaitForAsync(new() { Timeout = 30_000 });
+            return new BrowserSession(playwright, browser, page);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _browser.DisposeAsync();
+            _playwright.Dispose();
+        }
+    }
+}

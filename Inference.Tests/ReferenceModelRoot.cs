@@ -1,0 +1,60 @@
+namespace Inference.Tests;
+
+/// <summary>
+/// A temporary model repository whose folders hold the project's own <c>model.json</c> and link to the
+/// shared reference models, the way an operator adds a third-party model.
+/// </summary>
+public sealed class ReferenceModelRoot : IDisposable
+{
+    public ReferenceModelRoot()
+    {
+        Path = Directory.CreateTempSubdirectory("inference-models-").FullName;
+
+        AddModel("mobilenet", TestPaths.MobileNet, """
+            {
+              "task": "image-classification",
+              "description": "MobileNetV2 int8, ImageNet (reference model)",
+              "labelsFile": "synset.txt",
+              "image": { "width": 224, "height": 224, "channels": 3, "layout": "nchw", "resize": "center-crop",
+                         "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225] }
+            }
+            """);
+        File.CreateSymbolicLink(System.IO.Path.Combine(Path, "mobilenet", "synset.txt"), TestPaths.ImageNetLabels);
+
+        AddModel("mnist", TestPaths.Mnist, """
+            {
+              "task": "image-classification",
+              "description": "MNIST digits, fixed batch 1 (reference model)",
+              "labels": ["0","1","2","3","4","5","6","7","8","9"],
+              "image": { "width": 28, "height": 28, "channels": 1, "resize": "stretch", "resampler": "box", "invert": true,
+                         "mean": [0], "std": [1] }
+            }
+            """);
+
+        // A model that cannot load must be listed as unavailable without harming the others.
+        Directory.CreateDirectory(System.IO.Path.Combine(Path, "broken", "1"));
+        File.WriteAllText(System.IO.Path.Combine(Path, "broken", "model.json"), """{ "task": "text-classification" }""");
+        File.WriteAllText(System.IO.Path.Combine(Path, "broken", "1", "model.onnx"), "this is not an ONNX file");
+    }
+
+    public string Path { get; }
+
+    private void AddModel(string name, string onnxFile, string configuration)
+    {
+        var versionDirectory = Directory.CreateDirectory(System.IO.Path.Combine(Path, name, "1")).FullName;
+        File.WriteAllText(System.IO.Path.Combine(Path, name, "model.json"), configuration);
+        File.CreateSymbolicLink(System.IO.Path.Combine(versionDirectory, "model.onnx"), onnxFile);
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is harmless.
+        }
+    }
+}
