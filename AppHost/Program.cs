@@ -1,22 +1,34 @@
 var builder = DistributedApplication.CreateBuilder(args);
+builder.AddComposePublishing();
 
 var (inferenceDb, redis) = builder.AddInferenceInfrastructure();
 
 var api = builder.AddProject<Projects.Inference_Api>("inference-api")
+    // The API reads connection strings only; per-property variables would spread the secrets further.
+    .WithReferenceEnvironment(ReferenceEnvironmentInjectionFlags.ConnectionString)
     .WithReference(inferenceDb).WaitFor(inferenceDb)
     .WithReference(redis).WaitFor(redis)
     .WithModelRoots()
-    .WithHttpHealthCheck("/health");
+    .WithGpuExecution()
+    .WithExternalHttpEndpoints()
+    .WithHttpProbe(ProbeType.Readiness, "/health", endpointName: "http");
 
 if (builder.ExecutionContext.IsRunMode)
 {
     // Development runs keep the schema current on start; deployments run a migration step instead.
     api.WithEnvironment("Database__MigrateOnStartup", "true");
 }
+else
+{
+    var migrations = builder.AddMigrationBundle("inference-migrations")
+        .WithReference(inferenceDb).WaitFor(inferenceDb);
+    api.WaitForCompletion(migrations);
+}
 
 builder.AddProject<Projects.Inference_Dashboard>("inference-dashboard")
+    .WithReferenceEnvironment(ReferenceEnvironmentInjectionFlags.ServiceDiscovery)
     .WithReference(api).WaitFor(api)
-    .WithHttpHealthCheck("/health")
-    .WithExternalHttpEndpoints();
+    .WithExternalHttpEndpoints()
+    .WithHttpProbe(ProbeType.Readiness, "/health", endpointName: "http");
 
 builder.Build().Run();

@@ -37,7 +37,9 @@ internal static class LocalInfrastructureExtensions
         var (command, prefix) = RunAsPostgresUser(Path.Combine(binDirectory, "postgres"));
         var server = new LocalPostgresResource("postgres", command, dataRoot, password);
         var serverBuilder = builder.AddResource(server)
-            .WithArgs([.. prefix, "-D", dataDirectory, "-c", "listen_addresses=localhost", "-c", "unix_socket_directories="])
+            .WithArgs([.. prefix, "-D", dataDirectory, "-c", "listen_addresses=localhost", "-c", "unix_socket_directories=",
+                // postgres logs everything to stderr; keep routine start-up lines out of the error stream.
+                "-c", "log_min_messages=warning"])
             // postgres reads its port from PGPORT; Aspire allocates it.
             .WithEndpoint(LocalPostgresResource.EndpointName, endpoint =>
             {

@@ -40,7 +40,6 @@ public static class PredictionApi
             .WithName("PredictImage")
             .WithSummary("Classify an uploaded image")
             .WithDescription("multipart/form-data with a 'file' field (JPEG, PNG, WebP, GIF, BMP). Query: model, version, top (default 5).")
-            .Accepts<IFormFile>("multipart/form-data")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
@@ -74,9 +73,8 @@ public static class PredictionApi
         int? top,
         CancellationToken cancellationToken)
     {
-        var maxBytes = services.Options.Value.MaxImageBytes;
-        var image = await ReadUploadAsync(request, maxBytes, cancellationToken);
         var modelVersion = services.Engine.ResolveImageModel(model, version);
+        var image = await ReadUploadAsync(request, services.Options.Value.MaxImageBytes, cancellationToken);
         var count = top ?? 5;
         var hash = PredictionCache.HashInput(image);
         var (result, cached) = await services.Cache.GetOrPredictAsync(

@@ -6,6 +6,7 @@ using Inference.Api.Models;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
+using Microsoft.AspNetCore.Http.Metadata;
 using StackExchange.Redis;
 
 namespace Inference.Api.Extensions;
@@ -48,9 +49,25 @@ public static class ApplicationServiceExtensions
         services.AddHostedService<PredictionLogWriter>();
 
         services.AddHealthChecks().AddCheck<ModelsHealthCheck>("models");
-        services.AddProblemDetails();
+        // Binding failures throw in every environment so BadRequestExceptionHandler can say what was wrong.
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        services.AddExceptionHandler<BadRequestExceptionHandler>();
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = DescribeUnsupportedMediaType);
         services.AddOpenApi();
         return builder;
+    }
+
+    /// <summary>A 415 from content-type negotiation says which content types the route accepts.</summary>
+    private static void DescribeUnsupportedMediaType(ProblemDetailsContext context)
+    {
+        if (context.ProblemDetails.Status != StatusCodes.Status415UnsupportedMediaType || context.ProblemDetails.Detail is not null)
+        {
+            return;
+        }
+        var accepted = context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<IAcceptsMetadata>()?.ContentTypes ?? [];
+        context.ProblemDetails.Detail = accepted.Count == 0
+            ? $"Content type '{context.HttpContext.Request.ContentType}' is not accepted here."
+            : $"This route accepts {string.Join(" or ", accepted)}, not '{context.HttpContext.Request.ContentType ?? "no content type"}'.";
     }
 
     /// <summary>Error handling, OpenAPI and every route group of the API.</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Reflection;
 using Microsoft.ML.OnnxRuntime;
 using SessionOptions = Microsoft.ML.OnnxRuntime.SessionOptions;
@@ -23,6 +24,16 @@ public static class ExecutionProviders
 
     public static readonly IReadOnlyList<string> Known = [Auto, Cuda, DirectML, Cpu];
 
+    private static readonly ConcurrentDictionary<string, string> UnavailableProviders = new();
+
+    static ExecutionProviders()
+    {
+        // Provider failures surface as exceptions that are logged once with context; ONNX Runtime's own
+        // console logging would repeat them on stderr for every model.
+        var environment = new EnvironmentCreationOptions { logLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL, logId = "inference" };
+        OrtEnv.CreateInstanceWithOptions(ref environment);
+    }
+
     public static (InferenceSession Session, ExecutionProviderChoice Choice) CreateSession(
         string modelPath, string requested, SessionSettings settings)
     {
@@ -35,23 +46,30 @@ public static class ExecutionProviders
         var failures = new List<string>();
         foreach (var candidate in Candidates(requested))
         {
-            var problem = candidate switch
-            {
-                Cuda when !(OperatingSystem.IsLinux() || OperatingSystem.IsWindows()) => "CUDA runs on Linux and Windows only",
-                DirectML when !OperatingSystem.IsWindows() => "DirectML runs on Windows only",
-                _ => null,
-            };
+            var problem = FindKnownProblem(candidate);
             if (problem is null)
             {
                 SessionOptions? options = null;
                 try
                 {
                     options = CreateOptions(candidate, settings);
-                    var session = new InferenceSession(modelPath, options);
-                    var reason = failures.Count == 0 ? null : string.Join("; ", failures);
-                    return (session, new ExecutionProviderChoice(requested, candidate, reason));
                 }
-                catch (Exception exception) when (candidate != Cpu && exception is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException or InvalidOperationException)
+                catch (Exception exception) when (candidate != Cpu && IsProviderFailure(exception))
+                {
+                    // A provider whose libraries cannot load will not load for the next model either.
+                    problem = UnavailableProviders[candidate] = FirstLine(exception.Message);
+                }
+
+                try
+                {
+                    if (options is not null)
+                    {
+                        var session = new InferenceSession(modelPath, options);
+                        var reason = failures.Count == 0 ? null : string.Join("; ", failures);
+                        return (session, new ExecutionProviderChoice(requested, candidate, reason));
+                    }
+                }
+                catch (Exception exception) when (candidate != Cpu && IsProviderFailure(exception))
                 {
                     problem = FirstLine(exception.Message);
                 }
@@ -65,6 +83,16 @@ public static class ExecutionProviders
 
         throw new InvalidOperationException($"No execution provider could run the model: {string.Join("; ", failures)}");
     }
+
+    private static string? FindKnownProblem(string provider) => provider switch
+    {
+        Cuda when !(OperatingSystem.IsLinux() || OperatingSystem.IsWindows()) => "CUDA runs on Linux and Windows only",
+        DirectML when !OperatingSystem.IsWindows() => "DirectML runs on Windows only",
+        _ => UnavailableProviders.GetValueOrDefault(provider),
+    };
+
+    private static bool IsProviderFailure(Exception exception) =>
+        exception is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException or InvalidOperationException;
 
     private static IEnumerable<string> Candidates(string requested) => requested switch
     {

@@ -66,8 +66,9 @@ public sealed partial class ModelLoader(InferenceOptions options)
                 ? new ImagePreprocessor(configuration.Image ?? new ImageSettings(), options.MaxImagePixels)
                 : null;
             var labels = LoadLabels(configuration, modelDirectory, versionDirectory);
+            var (fingerprint, bytes) = Fingerprint(modelPath);
             var model = new ModelVersion(name, version, configuration, labels, session, provider,
-                Fingerprint(modelPath), new FileInfo(modelPath).Length, textEncoder, imagePreprocessor);
+                fingerprint, bytes, textEncoder, imagePreprocessor);
             WarmUp(model);
             return model;
         }
@@ -139,10 +140,11 @@ public sealed partial class ModelLoader(InferenceOptions options)
     private static string? FindFile(string relativePath, params string[] directories) =>
         directories.Select(dir => Path.Combine(dir, relativePath)).FirstOrDefault(File.Exists);
 
-    private static string Fingerprint(string path)
+    /// <summary>Content hash and size of the file behind any symbolic link.</summary>
+    private static (string Fingerprint, long Bytes) Fingerprint(string path)
     {
         using var stream = File.OpenRead(path);
-        return Convert.ToHexString(SHA256.HashData(stream))[..16].ToLowerInvariant();
+        return (Convert.ToHexString(SHA256.HashData(stream))[..16].ToLowerInvariant(), stream.Length);
     }
 
     [GeneratedRegex(@"^n\d{8}\s+(?<name>[^,]+)")]

@@ -38,9 +38,13 @@ public sealed class InferenceApiClient(HttpClient httpClient, ILogger<InferenceA
         var query = new Dictionary<string, string?>
         {
             ["model"] = model,
-            ["version"] = version?.ToString(CultureInfo.InvariantCulture),
             ["top"] = top.ToString(CultureInfo.InvariantCulture),
         };
+        if (version is not null)
+        {
+            // An empty "version=" is not a number; leaving it out means the latest version.
+            query["version"] = version.Value.ToString(CultureInfo.InvariantCulture);
+        }
 
         // Bytes rather than a stream so that the resilience handler can send the body again on a retry.
         var imageContent = new ByteArrayContent(image);

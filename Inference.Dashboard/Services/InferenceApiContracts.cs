@@ -10,9 +10,9 @@ public static class ModelTasks
 /// <summary>One entry of <c>GET /api/models</c>.</summary>
 public sealed record ModelSummary(
     string Name,
-    string Task,
+    string? Task,
     IReadOnlyList<int>? Versions,
-    int LatestVersion,
+    int? LatestVersion,
     string? Description,
     IReadOnlyList<string>? Labels,
     string? Status,

@@ -15,6 +15,9 @@ public sealed class AppHostFixture : IAsyncLifetime
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(5);
 
     private readonly ReferenceModelRoot _referenceModels = new();
+
+    // Each run gets its own Postgres and Redis data, so runs never share state or collide with a developer's AppHost.
+    private readonly string _dataDirectory = Directory.CreateTempSubdirectory("inference-apphost-").FullName;
     private DistributedApplication? _app;
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The AppHost has not started.");
@@ -25,10 +28,18 @@ public sealed class AppHostFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
+        if (!OperatingSystem.IsWindows())
+        {
+            // Postgres runs as its own user when the tests run as root: it must be able to enter the folder.
+            File.SetUnixFileMode(_dataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+                | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        }
+
         using var timeout = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
             [
                 "--Infrastructure:Mode=local",
+                $"--Infrastructure:DataDirectory={_dataDirectory}",
                 $"--Inference:ExtraModelRoots={_referenceModels.Path}",
             ],
             timeout.Token);
@@ -60,5 +71,13 @@ public sealed class AppHostFixture : IAsyncLifetime
             await _app.DisposeAsync();
         }
         _referenceModels.Dispose();
+        try
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // A leftover temp folder is harmless.
+        }
     }
 }

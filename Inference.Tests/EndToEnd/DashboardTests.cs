@@ -11,26 +11,27 @@ public sealed class DashboardTests(AppHostFixture fixture)
     public async Task PredictPageClassifiesTextInTheBrowser()
     {
         await using var session = await BrowserSession.OpenAsync(fixture.DashboardUrl);
-        var page = session.Page;
+        await session.RunAsync(async page =>
+        {
+            await page.FillAsync("#text-input", "What a wonderful film, the acting was superb and I loved the ending.");
+            await page.ClickAsync("#classify-text");
 
-        await page.FillAsync("#text-input", "What a wonderful film, the acting was superb and I loved the ending.");
-        await page.ClickAsync("#classify-text");
-
-        var label = page.Locator("#text-result-label");
-        await Assertions.Expect(label).ToHaveTextAsync("positive", new() { Timeout = 30_000 });
-        await Assertions.Expect(page.Locator("#prediction-bars .prediction-bar")).ToHaveCountAsync(2);
+            await Assertions.Expect(page.Locator("#text-result-label")).ToHaveTextAsync("positive", new() { Timeout = 30_000 });
+            await Assertions.Expect(page.Locator("#prediction-bars .prediction-bar")).ToHaveCountAsync(2);
+        });
     }
 
     [Fact]
     public async Task PredictPageClassifiesAnUploadedImage()
     {
         await using var session = await BrowserSession.OpenAsync(fixture.DashboardUrl, "/predict?tab=image");
-        var page = session.Page;
+        await session.RunAsync(async page =>
+        {
+            await page.SetInputFilesAsync("#image-input", Path.Combine(TestPaths.ProjectModels, "digits", "samples", "3.png"));
 
-        await page.SetInputFilesAsync("#image-input", Path.Combine(TestPaths.ProjectModels, "digits", "samples", "3.png"));
-
-        await Assertions.Expect(page.Locator("#image-result-label")).ToHaveTextAsync("3", new() { Timeout = 30_000 });
-        await Assertions.Expect(page.Locator("#prediction-bars .prediction-bar")).ToHaveCountAsync(5);
+            await Assertions.Expect(page.Locator("#image-result-label")).ToHaveTextAsync("3", new() { Timeout = 30_000 });
+            await Assertions.Expect(page.Locator("#prediction-bars .prediction-bar")).ToHaveCountAsync(5);
+        });
     }
 
     private sealed class BrowserSession : IAsyncDisposable
@@ -46,6 +47,21 @@ public sealed class DashboardTests(AppHostFixture fixture)
         }
 
         public IPage Page { get; }
+
+        /// <summary>Runs the test's steps; on failure saves a screenshot and the page's HTML beside the message.</summary>
+        public async Task RunAsync(Func<IPage, Task> steps)
+        {
+            try
+            {
+                await steps(Page);
+            }
+            catch (Exception exception) when (exception is PlaywrightException or TimeoutException or Xunit.Sdk.XunitException)
+            {
+                var screenshot = Path.Combine(Path.GetTempPath(), $"dashboard-failure-{Guid.NewGuid():N}.png");
+                await Page.ScreenshotAsync(new() { Path = screenshot, FullPage = true });
+                throw new Xunit.Sdk.XunitException($"{exception.Message}\nScreenshot: {screenshot}\nPage: {await Page.ContentAsync()}");
+            }
+        }
 
         public static async Task<BrowserSession> OpenAsync(Uri dashboard, string path = "/")
         {
