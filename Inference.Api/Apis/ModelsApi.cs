@@ -15,6 +15,8 @@ public sealed record ModelSummary(
     IReadOnlyList<string> Labels,
     string? ExecutionProvider,
     string? ExecutionProviderFallback,
+    long? MemoryBytes,
+    int? MaxBatchSize,
     IReadOnlyList<TensorDescription> Inputs,
     IReadOnlyList<TensorDescription> Outputs)
 {
@@ -32,6 +34,8 @@ public sealed record ModelSummary(
             latest?.Labels ?? [],
             latest?.Provider.Actual,
             latest?.Provider.FallbackReason,
+            latest?.MemoryBytes,
+            latest is null ? null : latest.Batching.Enabled ? latest.Batching.MaxBatchSize : 1,
             latest?.Inputs ?? [],
             latest?.Outputs ?? []);
     }
@@ -45,11 +49,29 @@ public static class ModelsApi
         var api = app.MapGroup("api/models").WithTags("Models");
         api.MapGet("/", ListModels).WithName("ListModels").WithSummary("List every model, servable or not");
         api.MapGet("/{name}", GetModel).WithName("GetModel").WithSummary("Get one model").ProducesProblem(StatusCodes.Status404NotFound);
+
+        var admin = app.MapGroup("api/admin/models").WithTags("Model repository").AddEndpointFilter<InferenceErrorFilter>();
+        admin.MapPost("/{name}/load", LoadModel).WithName("LoadModel")
+            .WithSummary("Load or reload a model from its folder")
+            .WithDescription("New versions replace the loaded ones only if they load and warm up; otherwise the old ones keep serving and 400 says why.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        admin.MapPost("/{name}/unload", UnloadModel).WithName("UnloadModel")
+            .WithSummary("Stop serving a model; queued requests still complete")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
     public static Ok<ModelSummary[]> ListModels(ModelRepository repository) =>
         TypedResults.Ok(repository.Models.Select(ModelSummary.From).ToArray());
+
+    public static async Task<Ok<ModelSummary>> LoadModel(string name, ModelRepository repository, CancellationToken cancellationToken) =>
+        TypedResults.Ok(ModelSummary.From(await repository.LoadAsync(name, cancellationToken)));
+
+    public static async Task<NoContent> UnloadModel(string name, ModelRepository repository, CancellationToken cancellationToken)
+    {
+        await repository.UnloadAsync(name, cancellationToken);
+        return TypedResults.NoContent();
+    }
 
     public static Results<Ok<ModelSummary>, ProblemHttpResult> GetModel(string name, ModelRepository repository)
     {

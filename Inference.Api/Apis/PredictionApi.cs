@@ -59,7 +59,7 @@ public static class PredictionApi
         var model = services.Engine.ResolveTextModel(request.Model, request.Version);
         var hash = PredictionCache.HashInput(Encoding.UTF8.GetBytes(request.Text));
         var (result, cached) = await services.Cache.GetOrPredictAsync(
-            model, "text", hash, () => services.Engine.ClassifyText(model, request.Text), cancellationToken);
+            model, "text", hash, token => services.Engine.ClassifyTextAsync(model, request.Text, token), cancellationToken);
 
         services.Log.Add(CreateRecord(result, "predict/text", hash, Preview(request.Text), cached));
         return TypedResults.Ok(PredictionResponse.From(result, cached));
@@ -78,7 +78,7 @@ public static class PredictionApi
         var count = top ?? 5;
         var hash = PredictionCache.HashInput(image);
         var (result, cached) = await services.Cache.GetOrPredictAsync(
-            modelVersion, $"image-top{count}", hash, () => services.Engine.ClassifyImage(modelVersion, image, count), cancellationToken);
+            modelVersion, $"image-top{count}", hash, token => services.Engine.ClassifyImageAsync(modelVersion, image, count, token), cancellationToken);
 
         services.Log.Add(CreateRecord(result, "predict/image", hash, null, cached));
         return TypedResults.Ok(PredictionResponse.From(result, cached));

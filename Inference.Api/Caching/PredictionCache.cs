@@ -22,17 +22,17 @@ public sealed class PredictionCache(HybridCache cache, IOptions<InferenceOptions
 
     /// <summary>Returns the cached answer, or computes and stores it; <c>Cached</c> says which.</summary>
     public async Task<(ClassificationResult Result, bool Cached)> GetOrPredictAsync(
-        ModelVersion model, string inputKind, string inputHash, Func<ClassificationResult> predict, CancellationToken cancellationToken)
+        ModelVersion model, string inputKind, string inputHash, Func<CancellationToken, Task<ClassificationResult>> predict, CancellationToken cancellationToken)
     {
         var key = $"prediction:{model.Name}:{model.Version}:{model.Fingerprint}:{inputKind}:{inputHash}";
         var computed = false;
         var result = await cache.GetOrCreateAsync(
             key,
             predict,
-            (state, _) =>
+            async (state, token) =>
             {
                 computed = true;
-                return ValueTask.FromResult(state());
+                return await state(token);
             },
             _entryOptions,
             cancellationToken: cancellationToken);

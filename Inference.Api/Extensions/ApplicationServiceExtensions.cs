@@ -39,7 +39,10 @@ public static class ApplicationServiceExtensions
             });
 
         services.AddSingleton<InferenceTelemetry>();
-        services.AddSingleton<ModelRepository>();
+        services.AddSingleton(provider => new ModelRepository(
+            provider.GetRequiredService<IOptions<InferenceOptions>>(),
+            provider.GetRequiredService<ILogger<ModelRepository>>(),
+            provider.GetRequiredService<InferenceTelemetry>()));
         services.AddSingleton<InferenceEngine>();
         services.AddSingleton<PredictionCache>();
         services.AddSingleton<PredictionLog>();

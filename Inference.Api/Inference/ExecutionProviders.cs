@@ -8,8 +8,11 @@ namespace Inference.Api.Inference;
 /// <summary>Which execution provider was asked for, which one runs the model, and why they differ.</summary>
 public sealed record ExecutionProviderChoice(string Requested, string Actual, string? FallbackReason);
 
-/// <summary>Session tuning shared by every model unless overridden.</summary>
-public sealed record SessionSettings(int IntraOpThreads, GraphOptimizationLevel OptimizationLevel);
+/// <summary>
+/// Session tuning shared by every model. With <paramref name="OptimizedModelCachePrefix"/> set, the graph
+/// ONNX Runtime optimizes is saved beside that prefix and later loads skip optimization.
+/// </summary>
+public sealed record SessionSettings(int IntraOpThreads, GraphOptimizationLevel OptimizationLevel, string? OptimizedModelCachePrefix = null);
 
 /// <summary>
 /// Creates ONNX Runtime sessions on the best provider available: <c>auto</c> tries CUDA (Linux, Windows),
@@ -50,9 +53,11 @@ public static class ExecutionProviders
             if (problem is null)
             {
                 SessionOptions? options = null;
+                var pathToLoad = modelPath;
                 try
                 {
                     options = CreateOptions(candidate, settings);
+                    pathToLoad = UseOptimizedModelCache(options, modelPath, candidate, settings);
                 }
                 catch (Exception exception) when (candidate != Cpu && IsProviderFailure(exception))
                 {
@@ -64,7 +69,7 @@ public static class ExecutionProviders
                 {
                     if (options is not null)
                     {
-                        var session = new InferenceSession(modelPath, options);
+                        var session = new InferenceSession(pathToLoad, options);
                         var reason = failures.Count == 0 ? null : string.Join("; ", failures);
                         return (session, new ExecutionProviderChoice(requested, candidate, reason));
                     }
@@ -82,6 +87,25 @@ public static class ExecutionProviders
         }
 
         throw new InvalidOperationException($"No execution provider could run the model: {string.Join("; ", failures)}");
+    }
+
+    /// <summary>Loads a cached optimized graph when one exists, else asks ONNX Runtime to write one.</summary>
+    private static string UseOptimizedModelCache(SessionOptions options, string modelPath, string provider, SessionSettings settings)
+    {
+        if (settings.OptimizedModelCachePrefix is null)
+        {
+            return modelPath;
+        }
+        // Optimized graphs may hold provider-specific nodes, so each provider keeps its own file.
+        var cached = $"{settings.OptimizedModelCachePrefix}-{provider}-{settings.OptimizationLevel}.onnx";
+        if (File.Exists(cached))
+        {
+            options.GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL;
+            return cached;
+        }
+        Directory.CreateDirectory(Path.GetDirectoryName(cached)!);
+        options.OptimizedModelFilePath = cached;
+        return modelPath;
     }
 
     private static string? FindKnownProblem(string provider) => provider switch

@@ -27,7 +27,7 @@ public sealed class InferenceEngine(ModelRepository repository, IOptions<Inferen
     public ModelVersion ResolveImageModel(string? name, int? version) =>
         Resolve(name ?? _options.DefaultImageModel, version, ModelTasks.ImageClassification, "images");
 
-    public ClassificationResult ClassifyText(ModelVersion model, string text)
+    public Task<ClassificationResult> ClassifyTextAsync(ModelVersion model, string text, CancellationToken cancellationToken)
     {
         if (text.Length > _options.MaxTextCharacters)
         {
@@ -35,32 +35,34 @@ public sealed class InferenceEngine(ModelRepository repository, IOptions<Inferen
                 $"Text is {text.Length:N0} characters; at most {_options.MaxTextCharacters:N0} are accepted.");
         }
 
-        return Measure(model, () =>
+        return MeasureAsync(model, async () =>
         {
             EncodedText encoded;
             using (InferenceTelemetry.ActivitySource.StartActivity("preprocess"))
             {
                 encoded = model.TextEncoder!.Encode(text);
             }
-            return Run(model, () => model.RunText(encoded), model.Labels.Count == 0 ? int.MaxValue : model.Labels.Count);
+            var output = await model.InferTextAsync(encoded, cancellationToken);
+            return Postprocess(model, output, model.Labels.Count == 0 ? int.MaxValue : model.Labels.Count);
         });
     }
 
-    public ClassificationResult ClassifyImage(ModelVersion model, byte[] image, int top)
+    public Task<ClassificationResult> ClassifyImageAsync(ModelVersion model, byte[] image, int top, CancellationToken cancellationToken)
     {
         if (top < 1)
         {
             throw InferenceException.InvalidInput($"top must be at least 1, not {top}.");
         }
 
-        return Measure(model, () =>
+        return MeasureAsync(model, async () =>
         {
             var tensor = new float[model.ImagePreprocessor!.SampleLength];
             using (InferenceTelemetry.ActivitySource.StartActivity("preprocess"))
             {
                 model.ImagePreprocessor.Preprocess(image, tensor);
             }
-            return Run(model, () => model.RunImage(tensor), top);
+            var output = await model.InferImageAsync(tensor, cancellationToken);
+            return Postprocess(model, output, top);
         });
     }
 
@@ -77,14 +79,8 @@ public sealed class InferenceEngine(ModelRepository repository, IOptions<Inferen
             : throw InferenceException.InvalidInput($"Model '{name}' is a {model.Configuration.Task} model; it does not classify {what}.");
     }
 
-    private static ClassificationResult Run(ModelVersion model, Func<float[]> run, int top)
+    private static ClassificationResult Postprocess(ModelVersion model, float[] output, int top)
     {
-        float[] output;
-        using (InferenceTelemetry.ActivitySource.StartActivity("run"))
-        {
-            output = run();
-        }
-
         using var _ = InferenceTelemetry.ActivitySource.StartActivity("postprocess");
         var probabilities = output;
         if (model.Configuration.OutputKind == "logits")
@@ -96,12 +92,12 @@ public sealed class InferenceEngine(ModelRepository repository, IOptions<Inferen
         return new ClassificationResult(model.Name, model.Version, ranked[0].Label, ranked[0].Score, ranked, 0);
     }
 
-    private ClassificationResult Measure(ModelVersion model, Func<ClassificationResult> predict)
+    private async Task<ClassificationResult> MeasureAsync(ModelVersion model, Func<Task<ClassificationResult>> predict)
     {
         var started = Stopwatch.GetTimestamp();
         try
         {
-            var result = predict();
+            var result = await predict();
             var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             telemetry.RecordPrediction(model.Name, model.Version, "success", elapsed);
             return result with { InferenceTimeMs = Math.Round(elapsed, 3) };

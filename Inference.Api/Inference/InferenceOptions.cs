@@ -14,6 +14,14 @@ public sealed class InferenceOptions
     /// <summary>Threads one model run may use; 0 means one per core.</summary>
     public int IntraOpThreads { get; set; }
 
+    /// <summary><c>disabled|basic|extended|all</c>: ONNX Runtime's graph optimization level.</summary>
+    public string GraphOptimizationLevel { get; set; } = "all";
+
+    /// <summary>Where optimized graphs are kept between starts (off when empty). Hardware-specific: keep it local.</summary>
+    public string? OptimizedModelCacheDirectory { get; set; }
+
+    public BatchingOptions Batching { get; set; } = new();
+
     public string DefaultTextModel { get; set; } = "sentiment";
 
     public string DefaultImageModel { get; set; } = "digits";

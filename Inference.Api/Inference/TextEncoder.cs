@@ -26,6 +26,9 @@ public sealed class TextEncoder
 
     public int MaxSequenceLength { get; }
 
+    /// <summary>The id batches are padded with ([PAD]).</summary>
+    public long PaddingId => _tokenizer.PaddingTokenId;
+
     /// <summary>
     /// Encodes <c>[CLS] text [SEP]</c>. Refuses (rather than silently truncates) a text longer than the
     /// model accepts, so a caller never gets a label for words the model did not see.

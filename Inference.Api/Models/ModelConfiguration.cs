@@ -42,12 +42,34 @@ public sealed record ModelConfiguration
     /// <summary><c>auto|cuda|directml|cpu</c> for this model only; the server-wide setting when absent.</summary>
     public string? ExecutionProvider { get; init; }
 
+    /// <summary>Dynamic batching for this model; the server-wide settings fill what is absent.</summary>
+    public ModelBatchingSettings? Batching { get; init; }
+
+    /// <summary>Which version folders to serve: <c>latest</c> (the newest <see cref="LatestCount"/>), <c>all</c>, or <c>specific</c> (<see cref="Versions"/>).</summary>
+    public string VersionPolicy { get; init; } = "latest";
+
+    public int LatestCount { get; init; } = 1;
+
+    public IReadOnlyList<int>? Versions { get; init; }
+
     public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
     {
         ReadCommentHandling = JsonCommentHandling.Skip,
         AllowTrailingCommas = true,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
     };
+}
+
+/// <summary>Per-model overrides of the server's batching settings.</summary>
+public sealed record ModelBatchingSettings
+{
+    public bool? Enabled { get; init; }
+
+    public int? MaxBatchSize { get; init; }
+
+    public double? MaxQueueDelayMs { get; init; }
+
+    public int? MaxQueueSize { get; init; }
 }
 
 /// <summary>Tokenization for text models (BERT WordPiece, as Hugging Face exports it).</summary>

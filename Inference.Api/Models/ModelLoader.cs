@@ -2,11 +2,12 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Inference.Api.Inference;
+using Microsoft.ML.OnnxRuntime;
 
 namespace Inference.Api.Models;
 
 /// <summary>Reads a model folder (<c>model.json</c> + numbered version folders) into warmed <see cref="ModelVersion"/>s.</summary>
-public sealed partial class ModelLoader(InferenceOptions options)
+public sealed partial class ModelLoader(InferenceOptions options, SemaphoreSlim? globalLock, IBatchObserver? observer)
 {
     public const string ConfigurationFileName = "model.json";
     public const string ModelFileName = "model.onnx";
@@ -36,27 +37,43 @@ public sealed partial class ModelLoader(InferenceOptions options)
         {
             throw new ArgumentException($"outputKind '{configuration.OutputKind}' is not logits or probabilities.");
         }
+        if (configuration.VersionPolicy is not ("latest" or "all" or "specific")
+            || (configuration.VersionPolicy == "specific" && configuration.Versions is not { Count: > 0 })
+            || configuration.LatestCount < 1)
+        {
+            throw new ArgumentException("versionPolicy must be 'latest' (with latestCount ≥ 1), 'all', or 'specific' with a non-empty 'versions' list.");
+        }
         return configuration;
     }
 
-    /// <summary>Numbered sub-folders holding a model.onnx, lowest first.</summary>
-    public static IReadOnlyList<int> FindVersions(string modelDirectory) =>
-        [.. Directory.EnumerateDirectories(modelDirectory)
+    /// <summary>The numbered version folders holding a model.onnx that the model's version policy selects, lowest first.</summary>
+    public static IReadOnlyList<int> SelectVersions(string modelDirectory, ModelConfiguration configuration)
+    {
+        int[] present = [.. Directory.EnumerateDirectories(modelDirectory)
             .Select(dir => (Dir: dir, Ok: int.TryParse(Path.GetFileName(dir), out var v) && v > 0, Version: v))
             .Where(entry => entry.Ok && File.Exists(Path.Combine(entry.Dir, ModelFileName)))
             .Select(entry => entry.Version)
             .Order()];
+        return configuration.VersionPolicy switch
+        {
+            "all" => present,
+            "specific" => configuration.Versions!.Any(v => !present.Contains(v))
+                ? throw new ArgumentException($"versions {string.Join(", ", configuration.Versions!.Where(v => !present.Contains(v)))} have no {ModelFileName}.")
+                : [.. configuration.Versions!.Order()],
+            _ => present[Math.Max(0, present.Length - configuration.LatestCount)..],
+        };
+    }
 
-    /// <summary>Creates the session, the pre-processing and runs one warm-up inference.</summary>
+    /// <summary>Creates the session, the pre-processing and the batcher, and warms the model with representative batches.</summary>
     public ModelVersion Load(string name, string modelDirectory, ModelConfiguration configuration, int version)
     {
         var versionDirectory = Path.Combine(modelDirectory, version.ToString());
         var modelPath = Path.Combine(versionDirectory, ModelFileName);
-        var settings = new SessionSettings(
-            options.IntraOpThreads > 0 ? options.IntraOpThreads : Environment.ProcessorCount,
-            Microsoft.ML.OnnxRuntime.GraphOptimizationLevel.ORT_ENABLE_ALL);
+        var residentBefore = Environment.WorkingSet;
+        var (fingerprint, bytes) = Fingerprint(modelPath);
 
-        var (session, provider) = ExecutionProviders.CreateSession(modelPath, configuration.ExecutionProvider ?? options.ExecutionProvider, settings);
+        var (session, provider) = ExecutionProviders.CreateSession(
+            modelPath, configuration.ExecutionProvider ?? options.ExecutionProvider, SessionSettingsFor($"{name}-{version}-{fingerprint}"));
         try
         {
             var textEncoder = configuration.Task == ModelTasks.TextClassification
@@ -66,10 +83,18 @@ public sealed partial class ModelLoader(InferenceOptions options)
                 ? new ImagePreprocessor(configuration.Image ?? new ImageSettings(), options.MaxImagePixels)
                 : null;
             var labels = LoadLabels(configuration, modelDirectory, versionDirectory);
-            var (fingerprint, bytes) = Fingerprint(modelPath);
-            var model = new ModelVersion(name, version, configuration, labels, session, provider,
-                fingerprint, bytes, textEncoder, imagePreprocessor);
-            WarmUp(model);
+            var parts = new ModelVersionParts(name, version, configuration, labels, session, provider, fingerprint, bytes, textEncoder, imagePreprocessor);
+            var model = new ModelVersion(parts, options.Batching, globalLock, observer);
+            try
+            {
+                WarmUp(model);
+            }
+            catch
+            {
+                model.Dispose();
+                throw;
+            }
+            model.MemoryBytes = Math.Max(0, Environment.WorkingSet - residentBefore);
             return model;
         }
         catch
@@ -79,6 +104,18 @@ public sealed partial class ModelLoader(InferenceOptions options)
         }
     }
 
+    private SessionSettings SessionSettingsFor(string cacheKey) => new(
+        options.IntraOpThreads > 0 ? options.IntraOpThreads : Environment.ProcessorCount,
+        options.GraphOptimizationLevel.ToLowerInvariant() switch
+        {
+            "disabled" => GraphOptimizationLevel.ORT_DISABLE_ALL,
+            "basic" => GraphOptimizationLevel.ORT_ENABLE_BASIC,
+            "extended" => GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
+            "all" => GraphOptimizationLevel.ORT_ENABLE_ALL,
+            var other => throw new ArgumentException($"Inference:GraphOptimizationLevel '{other}' is not disabled, basic, extended or all."),
+        },
+        string.IsNullOrEmpty(options.OptimizedModelCacheDirectory) ? null : Path.Combine(options.OptimizedModelCacheDirectory, cacheKey));
+
     private static TextEncoder CreateTextEncoder(ModelConfiguration configuration, string modelDirectory, string versionDirectory)
     {
         var text = configuration.Text ?? new TextSettings();
@@ -87,16 +124,30 @@ public sealed partial class ModelLoader(InferenceOptions options)
         return new TextEncoder(vocabulary, text.Lowercase, text.MaxSequenceLength);
     }
 
+    /// <summary>
+    /// The first runs allocate and plan; doing them here, at batch 1 and at the largest batch, keeps that
+    /// cost off the first callers' latency.
+    /// </summary>
     private static void WarmUp(ModelVersion model)
     {
-        // The first run allocates and plans; doing it here keeps it off the first caller's latency.
+        var largest = model.Batching.Enabled ? model.Batching.MaxBatchSize : 1;
         if (model.TextEncoder is not null)
         {
-            model.RunText(model.TextEncoder.Encode("warm up"));
+            var sample = model.TextEncoder.Encode("a representative sentence to plan and allocate the model's first runs before serving");
+            model.RunTextBatch([sample]);
+            if (largest > 1)
+            {
+                model.RunTextBatch([.. Enumerable.Repeat(sample, largest)]);
+            }
         }
         else if (model.ImagePreprocessor is not null)
         {
-            model.RunImage(new float[model.ImagePreprocessor.SampleLength]);
+            var blank = new float[model.ImagePreprocessor.SampleLength];
+            model.RunImageBatch([blank]);
+            if (largest > 1)
+            {
+                model.RunImageBatch([.. Enumerable.Repeat(blank, largest)]);
+            }
         }
     }
 

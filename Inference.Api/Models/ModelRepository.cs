@@ -26,47 +26,89 @@ public sealed record ModelEntry(
 
 /// <summary>
 /// Every model under the configured roots, loaded once per process and warmed. A model that fails to load
-/// never takes the others down: it is kept as UNAVAILABLE with its reason.
+/// never takes the others down: it is kept as UNAVAILABLE with its reason. Models can be loaded, unloaded
+/// and reloaded at run time; a reload that fails keeps the old versions serving.
 /// </summary>
-public sealed class ModelRepository(IOptions<InferenceOptions> options, ILogger<ModelRepository> logger) : IDisposable
+public sealed class ModelRepository : IDisposable
 {
     private readonly ConcurrentDictionary<string, ModelEntry> _models = new(StringComparer.OrdinalIgnoreCase);
-    private readonly ModelLoader _loader = new(options.Value);
+    private readonly IOptions<InferenceOptions> _options;
+    private readonly ILogger<ModelRepository> _logger;
+    private readonly InferenceTelemetry? _telemetry;
+    private readonly ModelLoader _loader;
+    private readonly SemaphoreSlim _changes = new(1, 1);
     private volatile bool _loaded;
 
-    /// <summary>True once every configured model has been tried (loaded and warmed, or marked unavailable).</summary>
+    public ModelRepository(IOptions<InferenceOptions> options, ILogger<ModelRepository> logger, InferenceTelemetry? telemetry = null)
+    {
+        _options = options;
+        _logger = logger;
+        _telemetry = telemetry;
+        var globalLock = options.Value.Batching.GlobalLock ? new SemaphoreSlim(1, 1) : null;
+        _loader = new ModelLoader(options.Value, globalLock, telemetry);
+        telemetry?.ObserveModels(() => _models.Values.SelectMany(entry => entry.Versions.Values));
+    }
+
+    /// <summary>True once every configured model has been tried; it stays true through later loads and unloads.</summary>
     public bool IsLoaded => _loaded;
 
     public IReadOnlyCollection<ModelEntry> Models => [.. _models.Values.OrderBy(model => model.Name, StringComparer.Ordinal)];
 
     public void LoadAll(CancellationToken cancellationToken = default)
     {
-        foreach (var root in options.Value.ModelRoots)
+        foreach (var (name, directory) in DiscoverModels())
         {
-            if (!System.IO.Directory.Exists(root))
-            {
-                logger.LogWarning("Model root {Root} does not exist", root);
-                continue;
-            }
-
-            foreach (var modelDirectory in System.IO.Directory.EnumerateDirectories(root).Order(StringComparer.Ordinal))
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                if (!File.Exists(Path.Combine(modelDirectory, ModelLoader.ConfigurationFileName)))
-                {
-                    continue;
-                }
-
-                var name = Path.GetFileName(modelDirectory);
-                if (_models.TryGetValue(name, out var existing))
-                {
-                    logger.LogWarning("Model {Model} in {Directory} is ignored: {Existing} already provides it", name, modelDirectory, existing.Directory);
-                    continue;
-                }
-                _models[name] = LoadModel(name, modelDirectory);
-            }
+            cancellationToken.ThrowIfCancellationRequested();
+            _models[name] = LoadModel(name, directory);
         }
         _loaded = true;
+    }
+
+    /// <summary>Loads (or reloads) a model from its folder. The new versions replace the old only if they load.</summary>
+    public async Task<ModelEntry> LoadAsync(string name, CancellationToken cancellationToken = default)
+    {
+        var directory = DiscoverModels().Where(model => string.Equals(model.Name, name, StringComparison.OrdinalIgnoreCase))
+            .Select(model => model.Directory).FirstOrDefault()
+            ?? throw InferenceException.ModelNotFound($"No folder named '{name}' with a {ModelLoader.ConfigurationFileName} exists under the model roots.");
+
+        await _changes.WaitAsync(cancellationToken);
+        try
+        {
+            var loaded = await Task.Run(() => LoadModel(Path.GetFileName(directory), directory), cancellationToken);
+            _models.TryGetValue(loaded.Name, out var previous);
+            if (loaded.State != ModelStates.Ready && previous?.State == ModelStates.Ready)
+            {
+                _logger.LogWarning("Reload of {Model} failed; version(s) {Versions} keep serving", name, string.Join(", ", previous.Versions.Keys));
+                throw new InferenceException(InferenceErrorKind.InvalidInput,
+                    $"Model '{name}' could not be reloaded ({loaded.Reason}); the loaded version(s) keep serving.");
+            }
+            _models[loaded.Name] = loaded;
+            Retire(previous);
+            return loaded;
+        }
+        finally
+        {
+            _changes.Release();
+        }
+    }
+
+    /// <summary>Stops serving a model; requests already queued for it still complete.</summary>
+    public async Task UnloadAsync(string name, CancellationToken cancellationToken = default)
+    {
+        await _changes.WaitAsync(cancellationToken);
+        try
+        {
+            if (!_models.TryRemove(name, out var removed))
+            {
+                throw InferenceException.ModelNotFound($"Model '{name}' is not loaded.");
+            }
+            Retire(removed);
+            _logger.LogInformation("Unloaded model {Model}", name);
+        }
+        finally
+        {
+            _changes.Release();
+        }
     }
 
     /// <summary>The requested version, or the newest when none is given.</summary>
@@ -88,6 +130,33 @@ public sealed class ModelRepository(IOptions<InferenceOptions> options, ILogger<
                 $"Model '{name}' has no version {wanted}. Available versions: {string.Join(", ", entry.Versions.Keys.Order())}.");
     }
 
+    private IEnumerable<(string Name, string Directory)> DiscoverModels()
+    {
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var root in _options.Value.ModelRoots)
+        {
+            if (!System.IO.Directory.Exists(root))
+            {
+                _logger.LogWarning("Model root {Root} does not exist", root);
+                continue;
+            }
+            foreach (var directory in System.IO.Directory.EnumerateDirectories(root).Order(StringComparer.Ordinal))
+            {
+                var name = Path.GetFileName(directory);
+                if (!File.Exists(Path.Combine(directory, ModelLoader.ConfigurationFileName)))
+                {
+                    continue;
+                }
+                if (!seen.Add(name))
+                {
+                    _logger.LogWarning("Model folder {Directory} is ignored: an earlier root already provides '{Model}'", directory, name);
+                    continue;
+                }
+                yield return (name, directory);
+            }
+        }
+    }
+
     private ModelEntry LoadModel(string name, string modelDirectory)
     {
         ModelConfiguration? configuration = null;
@@ -95,23 +164,25 @@ public sealed class ModelRepository(IOptions<InferenceOptions> options, ILogger<
         try
         {
             configuration = ModelLoader.ReadConfiguration(modelDirectory);
-            var found = ModelLoader.FindVersions(modelDirectory);
-            if (found.Count == 0)
+            var selected = ModelLoader.SelectVersions(modelDirectory, configuration);
+            if (selected.Count == 0)
             {
                 throw new ArgumentException($"no version folder (e.g. 1/{ModelLoader.ModelFileName}) was found.");
             }
 
-            foreach (var version in found)
+            foreach (var version in selected)
             {
                 var started = System.Diagnostics.Stopwatch.GetTimestamp();
                 var model = _loader.Load(name, modelDirectory, configuration, version);
                 versions[version] = model;
-                logger.LogInformation(
-                    "Loaded model {Model} version {Version} ({Bytes:N0} bytes) on {Provider} in {Elapsed:0} ms",
-                    name, version, model.ModelBytes, model.Provider.Actual, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                _logger.LogInformation(
+                    "Loaded model {Model} version {Version} ({Bytes:N0} bytes on disk, {Memory:N0} bytes resident) on {Provider}, batching {Batching}, in {Elapsed:0} ms",
+                    name, version, model.ModelBytes, model.MemoryBytes, model.Provider.Actual,
+                    model.Batching.Enabled ? $"up to {model.Batching.MaxBatchSize}" : "off",
+                    System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 if (model.Provider.FallbackReason is not null)
                 {
-                    logger.LogWarning("Model {Model} version {Version} asked for {Requested} and runs on {Actual}: {Reason}",
+                    _logger.LogWarning("Model {Model} version {Version} asked for {Requested} and runs on {Actual}: {Reason}",
                         name, version, model.Provider.Requested, model.Provider.Actual, model.Provider.FallbackReason);
                 }
             }
@@ -125,9 +196,25 @@ public sealed class ModelRepository(IOptions<InferenceOptions> options, ILogger<
             {
                 loaded.Dispose();
             }
-            logger.LogWarning("Model {Model} in {Directory} is unavailable: {Reason}", name, modelDirectory, exception.Message);
+            _logger.LogWarning("Model {Model} in {Directory} is unavailable: {Reason}", name, modelDirectory, exception.Message);
             return new ModelEntry(name, modelDirectory, configuration, new Dictionary<int, ModelVersion>(), ModelStates.Unavailable, exception.Message);
         }
+    }
+
+    /// <summary>Disposes replaced versions off the caller's path, after their queued requests finish.</summary>
+    private static void Retire(ModelEntry? entry)
+    {
+        if (entry is null || entry.Versions.Count == 0)
+        {
+            return;
+        }
+        _ = Task.Run(() =>
+        {
+            foreach (var version in entry.Versions.Values)
+            {
+                version.Dispose();
+            }
+        });
     }
 
     public void Dispose()
@@ -136,5 +223,6 @@ public sealed class ModelRepository(IOptions<InferenceOptions> options, ILogger<
         {
             model.Dispose();
         }
+        _changes.Dispose();
     }
 }

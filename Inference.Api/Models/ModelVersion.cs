@@ -1,3 +1,4 @@
+using System.Buffers;
 using Inference.Api.Inference;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
@@ -7,43 +8,53 @@ namespace Inference.Api.Models;
 /// <summary>Name, element type and shape of a model input or output; -1 marks a dynamic dimension.</summary>
 public sealed record TensorDescription(string Name, string ElementType, long[] Shape);
 
-/// <summary>One loaded, warmed version of a model: its ONNX session and its pre/post-processing.</summary>
+/// <summary>
+/// One loaded, warmed version of a model: its ONNX session, its pre/post-processing and the batcher that
+/// feeds it. Every run goes through <see cref="InferTextAsync"/> or <see cref="InferImageAsync"/>.
+/// </summary>
 public sealed class ModelVersion : IDisposable
 {
     private readonly InferenceSession _session;
     private readonly string[] _outputNames;
     private readonly string[] _inputNames;
+    private readonly SemaphoreSlim? _globalLock;
+    private readonly DynamicBatcher<EncodedText>? _textBatcher;
+    private readonly DynamicBatcher<float[]>? _imageBatcher;
+    private int _runsOutsideBatcher;
+    private volatile bool _retired;
 
-    internal ModelVersion(
-        string name,
-        int version,
-        ModelConfiguration configuration,
-        IReadOnlyList<string> labels,
-        InferenceSession session,
-        ExecutionProviderChoice provider,
-        string fingerprint,
-        long modelBytes,
-        TextEncoder? textEncoder,
-        ImagePreprocessor? imagePreprocessor)
+    internal ModelVersion(ModelVersionParts parts, BatchingOptions batching, SemaphoreSlim? globalLock, IBatchObserver? observer)
     {
-        Name = name;
-        Version = version;
-        Configuration = configuration;
-        Labels = labels;
-        Provider = provider;
-        Fingerprint = fingerprint;
-        ModelBytes = modelBytes;
-        TextEncoder = textEncoder;
-        ImagePreprocessor = imagePreprocessor;
-        _session = session;
-        Inputs = Describe(session.InputMetadata);
-        Outputs = Describe(session.OutputMetadata);
-        _outputNames = [configuration.Output ?? session.OutputNames[0]];
-        if (!session.OutputMetadata.ContainsKey(_outputNames[0]))
+        (Name, Version, Configuration, Labels, Provider, Fingerprint, ModelBytes, TextEncoder, ImagePreprocessor) =
+            (parts.Name, parts.Version, parts.Configuration, parts.Labels, parts.Provider, parts.Fingerprint, parts.ModelBytes,
+             parts.TextEncoder, parts.ImagePreprocessor);
+        _session = parts.Session;
+        _globalLock = globalLock;
+        Inputs = Describe(_session.InputMetadata);
+        Outputs = Describe(_session.OutputMetadata);
+        _outputNames = [Configuration.Output ?? _session.OutputNames[0]];
+        if (!_session.OutputMetadata.ContainsKey(_outputNames[0]))
         {
-            throw new ArgumentException($"output '{_outputNames[0]}' is not among the model's outputs ({string.Join(", ", session.OutputNames)}).");
+            throw new ArgumentException($"output '{_outputNames[0]}' is not among the model's outputs ({string.Join(", ", _session.OutputNames)}).");
         }
-        _inputNames = textEncoder is not null ? TextInputNames(session) : [configuration.Input ?? session.InputNames[0]];
+        _inputNames = TextEncoder is not null ? TextInputNames(_session) : [Configuration.Input ?? _session.InputNames[0]];
+        if (!_session.InputMetadata.TryGetValue(_inputNames[0], out var mainInput))
+        {
+            throw new ArgumentException($"input '{_inputNames[0]}' is not among the model's inputs ({string.Join(", ", _session.InputNames)}).");
+        }
+
+        Batching = BatchingPlan.For(batching, Configuration.Batching, mainInput.Dimensions.Length > 0 ? mainInput.Dimensions[0] : 1);
+        if (Batching.Enabled)
+        {
+            if (TextEncoder is not null)
+            {
+                _textBatcher = new DynamicBatcher<EncodedText>(Name, Version, Batching, LockedIfConfigured<EncodedText>(RunTextBatch), observer);
+            }
+            else
+            {
+                _imageBatcher = new DynamicBatcher<float[]>(Name, Version, Batching, LockedIfConfigured<float[]>(RunImageBatch), observer);
+            }
+        }
     }
 
     public string Name { get; }
@@ -59,7 +70,13 @@ public sealed class ModelVersion : IDisposable
     /// <summary>Content hash of the ONNX file: answers cached for one file are never served for another.</summary>
     public string Fingerprint { get; }
 
+    /// <summary>Size of the ONNX file.</summary>
     public long ModelBytes { get; }
+
+    /// <summary>Resident memory the process grew by while loading and warming this version (measured).</summary>
+    public long MemoryBytes { get; internal set; }
+
+    public BatchingPlan Batching { get; }
 
     public TextEncoder? TextEncoder { get; }
 
@@ -69,33 +86,150 @@ public sealed class ModelVersion : IDisposable
 
     public IReadOnlyList<TensorDescription> Outputs { get; }
 
-    /// <summary>Runs one encoded text; returns the raw output row.</summary>
-    public float[] RunText(EncodedText text)
+    public int QueueDepth => _textBatcher?.QueueDepth ?? _imageBatcher?.QueueDepth ?? 0;
+
+    /// <summary>Runs one encoded text (batched with concurrent ones when batching is on); returns its output row.</summary>
+    public Task<float[]> InferTextAsync(EncodedText text, CancellationToken cancellationToken) =>
+        _textBatcher is not null
+            ? _textBatcher.EnqueueAsync(text, cancellationToken)
+            : RunAloneAsync(() => RunTextBatch([text])[0], cancellationToken);
+
+    /// <summary>Runs one pre-processed image (batched with concurrent ones when batching is on); returns its output row.</summary>
+    public Task<float[]> InferImageAsync(float[] tensor, CancellationToken cancellationToken) =>
+        _imageBatcher is not null
+            ? _imageBatcher.EnqueueAsync(tensor, cancellationToken)
+            : RunAloneAsync(() => RunImageBatch([tensor])[0], cancellationToken);
+
+    /// <summary>Texts padded to the longest in the batch (not to the model maximum), one output row each, in order.</summary>
+    public float[][] RunTextBatch(IReadOnlyList<EncodedText> texts)
     {
-        long[] shape = [1, text.Length];
-        using var ids = OrtValue.CreateTensorValueFromMemory(text.InputIds, shape);
-        using var mask = OrtValue.CreateTensorValueFromMemory(text.AttentionMask, shape);
-        using var tokenTypes = _inputNames.Length == 3 ? OrtValue.CreateTensorValueFromMemory(new long[text.Length], shape) : null;
-        OrtValue[] inputs = tokenTypes is null ? [ids, mask] : [ids, mask, tokenTypes];
-        return Run(inputs);
+        var count = texts.Count;
+        var length = texts.Max(text => text.Length);
+        var size = count * length;
+        var ids = ArrayPool<long>.Shared.Rent(size);
+        var mask = ArrayPool<long>.Shared.Rent(size);
+        var tokenTypes = _inputNames.Length == 3 ? ArrayPool<long>.Shared.Rent(size) : null;
+        try
+        {
+            for (var row = 0; row < count; row++)
+            {
+                var text = texts[row];
+                var idsRow = ids.AsSpan(row * length, length);
+                text.InputIds.CopyTo(idsRow);
+                idsRow[text.Length..].Fill(TextEncoder!.PaddingId);
+                var maskRow = mask.AsSpan(row * length, length);
+                text.AttentionMask.CopyTo(maskRow);
+                maskRow[text.Length..].Clear();
+            }
+            tokenTypes?.AsSpan(0, size).Clear();
+
+            long[] shape = [count, length];
+            using var idsValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, ids.AsMemory(0, size), shape);
+            using var maskValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, mask.AsMemory(0, size), shape);
+            using var typesValue = tokenTypes is null ? null : OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, tokenTypes.AsMemory(0, size), shape);
+            return Run(typesValue is null ? [idsValue, maskValue] : [idsValue, maskValue, typesValue], count);
+        }
+        finally
+        {
+            ArrayPool<long>.Shared.Return(ids);
+            ArrayPool<long>.Shared.Return(mask);
+            if (tokenTypes is not null)
+            {
+                ArrayPool<long>.Shared.Return(tokenTypes);
+            }
+        }
     }
 
-    /// <summary>Runs one pre-processed image tensor; returns the raw output row.</summary>
-    public float[] RunImage(float[] tensor)
+    /// <summary>Pre-processed images stacked along the batch dimension, one output row each, in order.</summary>
+    public float[][] RunImageBatch(IReadOnlyList<float[]> images)
     {
-        long[] shape = [1, .. ImagePreprocessor!.SampleShape.Select(d => (long)d)];
-        using var input = OrtValue.CreateTensorValueFromMemory(tensor, shape);
-        return Run([input]);
+        var sampleLength = ImagePreprocessor!.SampleLength;
+        var size = images.Count * sampleLength;
+        var pixels = ArrayPool<float>.Shared.Rent(size);
+        try
+        {
+            for (var i = 0; i < images.Count; i++)
+            {
+                images[i].CopyTo(pixels.AsSpan(i * sampleLength, sampleLength));
+            }
+            long[] shape = [images.Count, .. ImagePreprocessor.SampleShape.Select(d => (long)d)];
+            using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, pixels.AsMemory(0, size), shape);
+            return Run([input], images.Count);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(pixels);
+        }
     }
 
-    private float[] Run(OrtValue[] inputs)
+    private float[][] Run(OrtValue[] inputs, int rows)
     {
         using var runOptions = new RunOptions();
         using var outputs = _session.Run(runOptions, _inputNames, inputs, _outputNames);
-        return outputs[0].GetTensorDataAsSpan<float>().ToArray();
+        var values = outputs[0].GetTensorDataAsSpan<float>();
+        var rowLength = values.Length / rows;
+        var result = new float[rows][];
+        for (var row = 0; row < rows; row++)
+        {
+            result[row] = values.Slice(row * rowLength, rowLength).ToArray();
+        }
+        return result;
     }
 
-    public void Dispose() => _session.Dispose();
+    private Func<IReadOnlyList<T>, float[][]> LockedIfConfigured<T>(Func<IReadOnlyList<T>, float[][]> run) =>
+        _globalLock is null
+            ? run
+            : inputs =>
+            {
+                _globalLock.Wait();
+                try
+                {
+                    return run(inputs);
+                }
+                finally
+                {
+                    _globalLock.Release();
+                }
+            };
+
+    private async Task<float[]> RunAloneAsync(Func<float[]> run, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _runsOutsideBatcher);
+        try
+        {
+            if (_retired)
+            {
+                throw new InferenceException(InferenceErrorKind.ModelUnavailable, $"Model '{Name}' version {Version} was unloaded; retry.");
+            }
+            if (_globalLock is not null)
+            {
+                await _globalLock.WaitAsync(cancellationToken);
+            }
+            try
+            {
+                using var activity = InferenceTelemetry.ActivitySource.StartActivity("run");
+                return run();
+            }
+            finally
+            {
+                _globalLock?.Release();
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _runsOutsideBatcher);
+        }
+    }
+
+    /// <summary>Finishes queued and running work, then releases the session.</summary>
+    public void Dispose()
+    {
+        _retired = true;
+        _textBatcher?.Dispose();
+        _imageBatcher?.Dispose();
+        SpinWait.SpinUntil(() => Volatile.Read(ref _runsOutsideBatcher) == 0, TimeSpan.FromSeconds(30));
+        _session.Dispose();
+    }
 
     private static string[] TextInputNames(InferenceSession session)
     {
@@ -116,3 +250,16 @@ public sealed class ModelVersion : IDisposable
             entry.Value.IsTensor ? entry.Value.ElementDataType.ToString().ToUpperInvariant() : entry.Value.OnnxValueType.ToString(),
             [.. entry.Value.Dimensions.Select(d => (long)d)]))];
 }
+
+/// <summary>What the loader assembles before a <see cref="ModelVersion"/> exists.</summary>
+internal sealed record ModelVersionParts(
+    string Name,
+    int Version,
+    ModelConfiguration Configuration,
+    IReadOnlyList<string> Labels,
+    InferenceSession Session,
+    ExecutionProviderChoice Provider,
+    string Fingerprint,
+    long ModelBytes,
+    TextEncoder? TextEncoder,
+    ImagePreprocessor? ImagePreprocessor);

@@ -55,4 +55,21 @@ public sealed class ImagePredictionTests(AppHostFixture fixture)
         Assert.Equal("mnist", prediction.Model);
         Assert.Equal(3, prediction.Predictions.Length);
     }
+
+    [Fact]
+    public async Task UnloadedModelIsNotFoundUntilLoadedAgain()
+    {
+        var bytes = await File.ReadAllBytesAsync(Path.Combine(TestPaths.ProjectModels, "digits", "samples", "7.png"), TestContext.Current.CancellationToken);
+
+        var unload = await fixture.Api.PostAsync("/api/admin/models/mnist/unload", null, TestContext.Current.CancellationToken);
+        var whileUnloaded = await UploadAsync(fixture.Api, "?model=mnist", bytes, "7.png", "image/png");
+        var load = await fixture.Api.PostAsync("/api/admin/models/mnist/load", null, TestContext.Current.CancellationToken);
+        var afterLoad = await UploadAsync(fixture.Api, "?model=mnist", bytes, "7.png", "image/png");
+
+        Assert.Equal(System.Net.HttpStatusCode.NoContent, unload.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, whileUnloaded.StatusCode);
+        load.EnsureSuccessStatusCode();
+        Assert.Equal("READY", (await load.Content.ReadFromJsonAsync<ModelDto>(TestContext.Current.CancellationToken))!.Status);
+        afterLoad.EnsureSuccessStatusCode();
+    }
 }

@@ -33,11 +33,11 @@ public sealed class InferenceEngineTests(EngineFixture fixture) : IClassFixture<
     }
 
     [Fact]
-    public void GoldfishIsClassifiedInProcess()
+    public async Task GoldfishIsClassifiedInProcess()
     {
         var model = fixture.Engine.ResolveImageModel("mobilenet", 1);
 
-        var result = fixture.Engine.ClassifyImage(model, File.ReadAllBytes(TestPaths.TestImage("goldfish.jpg")), 3);
+        var result = await fixture.Engine.ClassifyImageAsync(model, File.ReadAllBytes(TestPaths.TestImage("goldfish.jpg")), 3, TestContext.Current.CancellationToken);
 
         Assert.Equal("goldfish", result.Label);
         Assert.Equal(3, result.Predictions.Count);
@@ -45,13 +45,14 @@ public sealed class InferenceEngineTests(EngineFixture fixture) : IClassFixture<
     }
 
     [Fact]
-    public void TextResultsDoNotDependOnOtherRequests()
+    public async Task TextResultsDoNotDependOnOtherRequests()
     {
         var model = fixture.Engine.ResolveTextModel(null, null);
+        var cancellation = TestContext.Current.CancellationToken;
 
-        var alone = fixture.Engine.ClassifyText(model, "The service was slow and the room was dirty.");
-        fixture.Engine.ClassifyText(model, "A very long and glowing review that praises every single detail of the wonderful hotel stay.");
-        var again = fixture.Engine.ClassifyText(model, "The service was slow and the room was dirty.");
+        var alone = await fixture.Engine.ClassifyTextAsync(model, "The service was slow and the room was dirty.", cancellation);
+        await fixture.Engine.ClassifyTextAsync(model, "A very long and glowing review that praises every single detail of the wonderful hotel stay.", cancellation);
+        var again = await fixture.Engine.ClassifyTextAsync(model, "The service was slow and the room was dirty.", cancellation);
 
         Assert.Equal("negative", alone.Label);
         Assert.Equal(alone.Predictions, again.Predictions);
@@ -63,6 +64,38 @@ public sealed class InferenceEngineTests(EngineFixture fixture) : IClassFixture<
         Assert.Equal(InferenceErrorKind.ModelNotFound, Assert.Throws<InferenceException>(() => fixture.Engine.ResolveTextModel("nope", null)).Kind);
         Assert.Equal(InferenceErrorKind.ModelNotFound, Assert.Throws<InferenceException>(() => fixture.Engine.ResolveTextModel("sentiment", 9)).Kind);
         Assert.Equal(InferenceErrorKind.InvalidInput, Assert.Throws<InferenceException>(() => fixture.Engine.ResolveTextModel("sentiment", 0)).Kind);
+    }
+
+    [Fact]
+    public void FixedBatchModelRunsUnbatchedAndDynamicOnesBatch()
+    {
+        Assert.False(fixture.Engine.ResolveImageModel("mnist", null).Batching.Enabled);
+        Assert.True(fixture.Engine.ResolveImageModel("mobilenet", null).Batching.Enabled);
+        Assert.True(fixture.Engine.ResolveTextModel("sentiment", null).Batching.Enabled);
+    }
+
+    [Fact]
+    public async Task ConcurrentRequestsGetTheSameAnswersAsSingleRunsInOrder()
+    {
+        var model = fixture.Engine.ResolveTextModel("sentiment", null);
+        var texts = Enumerable.Range(0, 48)
+            .Select(i => i % 3 == 0 ? $"Great phone number {i}" : i % 3 == 1
+                ? $"The hotel room {i} was dirty, the staff were rude and the breakfast was cold, never again"
+                : $"Not bad at all for the price, item {i} arrived quickly")
+            .ToArray();
+        var alone = texts.Select(text => model.RunTextBatch([model.TextEncoder!.Encode(text)])[0]).ToArray();
+
+        var together = await Task.WhenAll(texts.Select(text =>
+            Task.Run(() => model.InferTextAsync(model.TextEncoder!.Encode(text), TestContext.Current.CancellationToken))));
+
+        for (var i = 0; i < texts.Length; i++)
+        {
+            Assert.Equal(alone[i].Length, together[i].Length);
+            for (var j = 0; j < alone[i].Length; j++)
+            {
+                Assert.Equal(alone[i][j], together[i][j], 4);
+            }
+        }
     }
 
     [Fact]

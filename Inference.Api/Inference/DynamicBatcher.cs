@@ -1,0 +1,214 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+
+namespace Inference.Api.Inference;
+
+/// <summary>What a batcher reports about each batch it runs.</summary>
+public interface IBatchObserver
+{
+    void BatchStarted(string model, int version, int size, ReadOnlySpan<double> queueWaitsMs);
+}
+
+/// <summary>
+/// Coalesces concurrent requests for one model version into batched runs on a dedicated thread. An idle
+/// runner dispatches a request at once; requests that arrive while a batch runs are taken together next,
+/// waiting at most the plan's queue delay for the batch to fill. The queue is bounded: past its size a
+/// request is refused as <see cref="InferenceErrorKind.Overloaded"/>. A cancelled request leaves the queue.
+/// </summary>
+public sealed class DynamicBatcher<TInput> : IDisposable
+{
+    private readonly Channel<PendingRequest> _queue = Channel.CreateUnbounded<PendingRequest>(
+        new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
+    private readonly Func<IReadOnlyList<TInput>, float[][]> _runBatch;
+    private readonly BatchingPlan _plan;
+    private readonly IBatchObserver? _observer;
+    private readonly Thread _runner;
+    private int _depth;
+    private bool _backlogAfterLastRun;
+
+    private readonly string _model;
+    private readonly int _version;
+
+    public DynamicBatcher(string model, int version, BatchingPlan plan, Func<IReadOnlyList<TInput>, float[][]> runBatch, IBatchObserver? observer = null)
+    {
+        _model = model;
+        _version = version;
+        _plan = plan;
+        _runBatch = runBatch;
+        _observer = observer;
+        // ONNX Runtime blocks the calling thread for the whole run; a thread of its own keeps the pool free.
+        _runner = new Thread(RunLoop) { IsBackground = true, Name = $"batcher {model}/{version}" };
+        _runner.Start();
+    }
+
+    /// <summary>Requests waiting to run.</summary>
+    public int QueueDepth => Volatile.Read(ref _depth);
+
+    public Task<float[]> EnqueueAsync(TInput input, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (Interlocked.Increment(ref _depth) > _plan.MaxQueueSize)
+        {
+            Interlocked.Decrement(ref _depth);
+            throw new InferenceException(InferenceErrorKind.Overloaded,
+                $"The queue for this model is full ({_plan.MaxQueueSize} requests waiting); retry shortly.");
+        }
+
+        var caller = Activity.Current;
+        var request = new PendingRequest(input, caller) { QueueSpan = InferenceTelemetry.ActivitySource.StartActivity("queue") };
+        // The queue span ends on the runner thread; the caller's own span stays current here.
+        Activity.Current = caller;
+        if (!_queue.Writer.TryWrite(request))
+        {
+            Interlocked.Decrement(ref _depth);
+            throw new InferenceException(InferenceErrorKind.ModelUnavailable, "The model is being unloaded.");
+        }
+        if (cancellationToken.CanBeCanceled)
+        {
+            request.Cancellation = cancellationToken.Register(static state =>
+            {
+                var (pending, token) = ((PendingRequest, CancellationToken))state!;
+                pending.Completion.TrySetCanceled(token);
+            }, (request, cancellationToken));
+        }
+        return request.Completion.Task;
+    }
+
+    private void RunLoop()
+    {
+        var batch = new List<PendingRequest>(_plan.MaxBatchSize);
+        var reader = _queue.Reader;
+        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        {
+            var underLoad = _backlogAfterLastRun || QueueDepth > 1;
+            while (batch.Count < _plan.MaxBatchSize && reader.TryRead(out var next))
+            {
+                Take(next, batch);
+            }
+
+            if (underLoad && batch.Count > 0 && batch.Count < _plan.MaxBatchSize && _plan.MaxQueueDelay > TimeSpan.Zero)
+            {
+                FillUntilDeadline(reader, batch);
+            }
+
+            if (batch.Count > 0)
+            {
+                Run(batch);
+                batch.Clear();
+            }
+            _backlogAfterLastRun = QueueDepth > 0;
+        }
+
+        // The queue only ends once drained; this guards against a request slipping in as it closed.
+        while (reader.TryRead(out var leftover))
+        {
+            Interlocked.Decrement(ref _depth);
+            leftover.Completion.TrySetException(new InferenceException(InferenceErrorKind.ModelUnavailable, "The model was unloaded."));
+        }
+    }
+
+    private void FillUntilDeadline(ChannelReader<PendingRequest> reader, List<PendingRequest> batch)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(_plan.MaxQueueDelay.TotalSeconds * Stopwatch.Frequency);
+        while (batch.Count < _plan.MaxBatchSize)
+        {
+            if (reader.TryRead(out var next))
+            {
+                Take(next, batch);
+                continue;
+            }
+            var remaining = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
+            if (remaining <= TimeSpan.Zero)
+            {
+                return;
+            }
+            using var timeout = new CancellationTokenSource(remaining);
+            try
+            {
+                if (!reader.WaitToReadAsync(timeout.Token).AsTask().GetAwaiter().GetResult())
+                {
+                    return;
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private void Take(PendingRequest request, List<PendingRequest> batch)
+    {
+        Interlocked.Decrement(ref _depth);
+        request.QueueSpan?.Dispose();
+        if (request.Completion.Task.IsCompleted)
+        {
+            // Cancelled while waiting: it costs nothing more.
+            request.Cancellation.Dispose();
+            return;
+        }
+        batch.Add(request);
+    }
+
+    private void Run(List<PendingRequest> batch)
+    {
+        var started = Stopwatch.GetTimestamp();
+        Span<double> waits = batch.Count <= 256 ? stackalloc double[batch.Count] : new double[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            waits[i] = Stopwatch.GetElapsedTime(batch[i].EnqueuedAt, started).TotalMilliseconds;
+        }
+        _observer?.BatchStarted(_model, _version, batch.Count, waits);
+
+        var inputs = new TInput[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            inputs[i] = batch[i].Input;
+        }
+
+        using var activity = InferenceTelemetry.ActivitySource.StartActivity(
+            "run", ActivityKind.Internal, batch[0].Caller?.Context ?? default,
+            tags: [new("batch.size", batch.Count)],
+            links: batch.Skip(1).Where(r => r.Caller is not null).Select(r => new ActivityLink(r.Caller!.Context)));
+        try
+        {
+            var rows = _runBatch(inputs);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                batch[i].Cancellation.Dispose();
+                batch[i].Completion.TrySetResult(rows[i]);
+            }
+        }
+        catch (Exception exception)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
+            foreach (var request in batch)
+            {
+                request.Cancellation.Dispose();
+                request.Completion.TrySetException(exception);
+            }
+        }
+    }
+
+    /// <summary>Stops accepting requests, runs what is already queued (nothing accepted is lost), and waits for the runner to exit.</summary>
+    public void Dispose()
+    {
+        _queue.Writer.TryComplete();
+        _runner.Join();
+    }
+
+    private sealed class PendingRequest(TInput input, Activity? caller)
+    {
+        public TInput Input { get; } = input;
+
+        public Activity? Caller { get; } = caller;
+
+        public long EnqueuedAt { get; } = Stopwatch.GetTimestamp();
+
+        public TaskCompletionSource<float[]> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public CancellationTokenRegistration Cancellation { get; set; }
+
+        public Activity? QueueSpan { get; init; }
+    }
+}
