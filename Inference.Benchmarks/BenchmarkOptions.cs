@@ -1,0 +1,95 @@
+using System.Globalization;
+
+namespace Inference.Benchmarks;
+
+/// <summary>Command-line options; the defaults keep a full run to a few minutes on two cores.</summary>
+public sealed record BenchmarkOptions
+{
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Measured time of each HTTP scenario.</summary>
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Measured time of each batch size in the raw ONNX Runtime sweep.</summary>
+    public TimeSpan RawDuration { get; init; } = TimeSpan.FromSeconds(3);
+
+    public IReadOnlyList<int> RawBatchSizes { get; init; } = [1, 2, 4, 8, 16, 32];
+
+    /// <summary>Concurrency levels of the product's API on the DistilBERT-shaped model.</summary>
+    public IReadOnlyList<int> ApiConcurrency { get; init; } = [1, 8, 32];
+
+    /// <summary>Concurrency of the seeds' pattern and of the sentiment and MobileNetV2 rows.</summary>
+    public int HighConcurrency { get; init; } = 32;
+
+    /// <summary>Distinct text bodies prepared per run, so no request is answered from the cache.</summary>
+    public int TextBodies { get; init; } = 150_000;
+
+    public bool SkipSeedsPattern { get; init; }
+
+    public bool ShowLogs { get; init; }
+
+    public const string Usage = """
+        Usage: dotnet run -c Release --project Inference.Benchmarks -- [options]
+          --duration <s>        measured seconds per HTTP scenario (default 10)
+          --warmup <s>          warm-up seconds before each HTTP scenario (default 3)
+          --raw-duration <s>    measured seconds per batch size of the raw sweep (default 3)
+          --batches <list>      raw sweep batch sizes (default 1,2,4,8,16,32)
+          --concurrency <list>  API concurrency levels on DistilBERT (default 1,8,32)
+          --high <n>            concurrency of the seeds' pattern, sentiment and MobileNetV2 rows (default 32)
+          --text-bodies <n>     distinct text bodies prepared (default 150000)
+          --skip-seeds          leave out the seeds' pattern (one AppHost start less; P3 is not computed)
+          --logs                show the AppHost's and its resources' logs (to diagnose a failed start)
+        """;
+
+    public static BenchmarkOptions Parse(string[] args)
+    {
+        var options = new BenchmarkOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.\n{Usage}");
+            options = args[i] switch
+            {
+                "--duration" => options with { Duration = Seconds(Value()) },
+                "--warmup" => options with { Warmup = Seconds(Value()) },
+                "--raw-duration" => options with { RawDuration = Seconds(Value()) },
+                "--batches" => options with { RawBatchSizes = Integers(Value()) },
+                "--concurrency" => options with { ApiConcurrency = Integers(Value()) },
+                "--high" => options with { HighConcurrency = int.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--text-bodies" => options with { TextBodies = int.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--skip-seeds" => options with { SkipSeedsPattern = true },
+                "--logs" => options with { ShowLogs = true },
+                _ => throw new ArgumentException($"Unknown option '{args[i]}'.\n{Usage}"),
+            };
+        }
+        return options;
+    }
+
+    /// <summary>The options as a command line, printed with the results so a run can be repeated.</summary>
+    public string ToCommandLine()
+    {
+        var defaults = new BenchmarkOptions();
+        var changed = new (bool Differs, string Argument)[]
+        {
+            (Duration != defaults.Duration, $"--duration {SecondsText(Duration)}"),
+            (Warmup != defaults.Warmup, $"--warmup {SecondsText(Warmup)}"),
+            (RawDuration != defaults.RawDuration, $"--raw-duration {SecondsText(RawDuration)}"),
+            (!RawBatchSizes.SequenceEqual(defaults.RawBatchSizes), $"--batches {string.Join(',', RawBatchSizes)}"),
+            (!ApiConcurrency.SequenceEqual(defaults.ApiConcurrency), $"--concurrency {string.Join(',', ApiConcurrency)}"),
+            (HighConcurrency != defaults.HighConcurrency, $"--high {HighConcurrency}"),
+            (TextBodies != defaults.TextBodies, $"--text-bodies {TextBodies}"),
+            (SkipSeedsPattern, "--skip-seeds"),
+        }.Where(option => option.Differs).Select(option => option.Argument).ToArray();
+
+        const string command = "dotnet run -c Release --project Inference.Benchmarks";
+        return changed.Length == 0 ? command : $"{command} -- {string.Join(' ', changed)}";
+    }
+
+    private static string SecondsText(TimeSpan value) => value.TotalSeconds.ToString(CultureInfo.InvariantCulture);
+
+    private static TimeSpan Seconds(string value) =>
+        TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture));
+
+    private static int[] Integers(string value) =>
+        [.. value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(item => int.Parse(item, CultureInfo.InvariantCulture))];
+}

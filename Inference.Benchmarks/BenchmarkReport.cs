@@ -1,0 +1,105 @@
+using System.Globalization;
+
+namespace Inference.Benchmarks;
+
+/// <summary>One HTTP scenario's result with what it ran.</summary>
+/// <param name="Cpu">CPU over warm-up and measurement: the machine's and the API process's.</param>
+public sealed record ApiScenario(string Model, LoadResult Load, CpuShare Cpu);
+
+/// <summary>How long an AppHost took to serve and how much memory its API holds.</summary>
+public sealed record SystemMeasurements(
+    TimeSpan CreateToReady,
+    TimeSpan StartToReady,
+    bool FreshDataDirectory,
+    string ExecutionProvider,
+    long ResidentBytesAtReady,
+    long PeakResidentBytes);
+
+/// <summary>Everything one run measured, written as one markdown table with the machine and the command.</summary>
+public sealed record BenchmarkReport(
+    DateTimeOffset Started,
+    string Command,
+    MachineDescription Machine,
+    RawResults Raw,
+    IReadOnlyList<ModelFile> ModelFiles,
+    ApiScenario? SeedsPattern,
+    IReadOnlyList<ApiScenario> Api,
+    SystemMeasurements Product,
+    TimeSpan? FirstStart)
+{
+    private const string TextModel = "distilbert";
+
+    public void Write(TextWriter output)
+    {
+        var culture = CultureInfo.InvariantCulture;
+        var distilbertBytes = ModelFiles.Where(file => file.Name == TextModel).Sum(file => file.Bytes);
+        output.WriteLine(string.Create(culture, $"## Results {Started:yyyy-MM-dd HH:mm} UTC"));
+        output.WriteLine();
+        output.WriteLine(string.Create(culture, $"- Machine: {Machine.Cpu}, {Machine.Cores} cores, {Machine.Memory} RAM; {Machine.OperatingSystem}; {Machine.Runtime}; ONNX Runtime {Machine.OnnxRuntime}."));
+        output.WriteLine($"- Command: `{Command}`");
+        output.WriteLine(string.Create(culture,
+            $"- Workload: DistilBERT-shaped model ({Megabytes(distilbertBytes)}, random weights), every text {Raw.SequenceLength} tokens and different from every other; raw rows: CPU, {Raw.IntraOpThreads} intra-op threads, all graph optimizations; API execution provider: {Product.ExecutionProvider}; padding check (same text with 8 masked pads): max logit change {Raw.PaddingLogitDifference:E1}; during the raw sweep the machine was busy {Raw.Cpu.MachineCores:F2} cores, {Raw.Cpu.ProcessCores:F2} of them in the sweep."));
+        output.WriteLine();
+        output.WriteLine("| part | scenario | model | concurrency | throughput (/s) | p50 ms | p95 ms | p99 ms | result |");
+        output.WriteLine("|---|---|---|---|---|---|---|---|---|");
+
+        var best = Raw.Best;
+        foreach (var batch in Raw.Batches)
+        {
+            var note = string.Create(culture, $"batch {batch.BatchSize}, {batch.Runs} runs{(batch == best ? ", **best**" : "")}; latency per run");
+            Row(output, "1 raw ORT", string.Create(culture, $"in process, batch {batch.BatchSize}"), TextModel, "–", batch.ItemsPerSecond, batch.Latency, note);
+        }
+        if (SeedsPattern is not null)
+        {
+            Row(output, "2 seeds' pattern", "API, no batching, global lock", SeedsPattern);
+        }
+        foreach (var scenario in Api)
+        {
+            Row(output, "3 API", "API, dynamic batching", scenario);
+        }
+
+        var high = Api.Where(scenario => scenario.Model == TextModel).MaxBy(scenario => scenario.Load.Concurrency);
+        var single = Api.FirstOrDefault(scenario => scenario.Model == TextModel && scenario.Load.Concurrency == 1);
+        Ratio(output, "P1", $"API c{high?.Load.Concurrency} throughput / raw best batch", high is null ? null : high.Load.Throughput / best.ItemsPerSecond, "F2", "≥ 0.9", value => value >= 0.9);
+        Ratio(output, "P2", "API c1 p50 − raw batch-1 p50 (ms)", single is null ? null : single.Load.Latency.P50Ms - Raw.BatchOne.Latency.P50Ms, "F2", "≤ 1 ms", value => value <= 1);
+        Ratio(output, "P3", SeedsPattern is null ? "API / seeds' pattern throughput (seeds' pattern skipped)" : $"API c{high?.Load.Concurrency} / seeds' pattern c{SeedsPattern.Load.Concurrency} throughput",
+            high is null || SeedsPattern is null ? null : high.Load.Throughput / SeedsPattern.Load.Throughput, "F2", "no goal; higher is better", null);
+
+        var modelBytes = ModelFiles.Sum(file => file.Bytes);
+        var breakdown = string.Join(", ", ModelFiles.Select(file => $"{file.Name} {Megabytes(file.Bytes)}"));
+        Ratio(output, "P4", string.Create(culture,
+                $"API RSS with all models loaded {Megabytes(Product.ResidentBytesAtReady)} (peak under load {Megabytes(Product.PeakResidentBytes)}) / Σ model files {Megabytes(modelBytes)}: {breakdown}"),
+            Product.ResidentBytesAtReady == 0 ? null : (double)Product.ResidentBytesAtReady / modelBytes, "F1", "no goal; lower is better", null);
+        var firstStart = FirstStart is { } first ? string.Create(culture, $"; the first start, with initdb, took {first.TotalSeconds:F1} s") : "";
+        Ratio(output, "P5", string.Create(culture,
+                $"AppHost start → API ready (s): builder creation → first 200 from the API's /health; StartAsync → {Product.StartToReady.TotalSeconds:F1} s{(Product.FreshDataDirectory ? "; fresh data folder (initdb)" : firstStart)}"),
+            Product.CreateToReady.TotalSeconds, "F1", "≤ 10 s", value => value <= 10);
+    }
+
+    private static void Row(TextWriter output, string part, string name, ApiScenario scenario)
+    {
+        var load = scenario.Load;
+        var note = string.Create(CultureInfo.InvariantCulture,
+            $"{load.Requests} requests, {load.Failures} failed, {load.CacheHits} cached; cores busy: API {scenario.Cpu.ProcessCores:F2}, load generator {load.GeneratorCores:F2}, machine {scenario.Cpu.MachineCores:F2}");
+        if (load.FirstFailure is not null)
+        {
+            note += $"; first failure: {load.FirstFailure.ReplaceLineEndings(" ").Replace("|", "/", StringComparison.Ordinal)}";
+        }
+        Row(output, part, name, scenario.Model, load.Concurrency.ToString(CultureInfo.InvariantCulture), load.Throughput, load.Latency, note);
+    }
+
+    private static void Row(TextWriter output, string part, string scenario, string model, string concurrency, double throughput, LatencySummary latency, string note) =>
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {part} | {scenario} | {model} | {concurrency} | {throughput:F1} | {latency.P50Ms:F1} | {latency.P95Ms:F1} | {latency.P99Ms:F1} | {note} |"));
+
+    private static void Ratio(TextWriter output, string name, string meaning, double? value, string format, string goal, Func<double, bool>? meetsGoal)
+    {
+        var shown = value is { } measured ? measured.ToString(format, CultureInfo.InvariantCulture) : "n/a";
+        var verdict = meetsGoal is null
+            ? goal
+            : $"goal {goal}{(value is { } result ? (meetsGoal(result) ? ": met" : ": **not met**") : "")}";
+        output.WriteLine($"| 4 ratio | {name}: {meaning} | | | | | | | **{shown}** ({verdict}) |");
+    }
+
+    private static string Megabytes(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1e6:F1} MB");
+}

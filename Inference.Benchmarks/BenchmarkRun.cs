@@ -1,0 +1,134 @@
+namespace Inference.Benchmarks;
+
+/// <summary>
+/// One benchmark run, in order: the raw ONNX Runtime sweep (nothing else running), the seeds' pattern on its own
+/// AppHost, then the product's API on a second AppHost start that reuses the data folder, as a developer's
+/// second <c>dotnet run</c> would.
+/// </summary>
+public sealed class BenchmarkRun(BenchmarkOptions options, BenchmarkModels models, ReviewTexts texts)
+{
+    private const string DistilBert = "distilbert";
+    private const string Sentiment = "sentiment";
+    private const string MobileNet = "mobilenet";
+
+    // Both API configurations run on the CPU provider, like the raw rows, whatever the machine offers.
+    private static readonly Dictionary<string, string> ProductSettings = new()
+    {
+        ["Inference__ExecutionProvider"] = "cpu",
+    };
+
+    // One inference per request, one at a time across the process: a single Python worker behind a lock.
+    private static readonly Dictionary<string, string> SeedsPatternSettings = new(ProductSettings)
+    {
+        ["Inference__Batching__Enabled"] = "false",
+        ["Inference__Batching__GlobalLock"] = "true",
+    };
+
+    public async Task<BenchmarkReport> RunAsync(CancellationToken cancellationToken)
+    {
+        var started = DateTimeOffset.UtcNow;
+        Console.Error.WriteLine($"Raw ONNX Runtime, {DistilBert}, sequence {texts.SequenceLength} tokens:");
+        var raw = RawOnnxRuntimeBenchmark.Run(models.DistilBertModel, texts, options.RawBatchSizes, options.Warmup, options.RawDuration, cancellationToken);
+        // The sweep's session is gone; return its memory before the API starts beside this process.
+        GC.Collect();
+
+        var dataDirectory = CreateDataDirectory();
+        try
+        {
+            ApiScenario? seedsPattern = null;
+            TimeSpan? firstStart = null;
+            if (!options.SkipSeedsPattern)
+            {
+                Console.Error.WriteLine("Seeds' pattern (no batching, global lock):");
+                (seedsPattern, firstStart) = await RunSeedsPatternAsync(dataDirectory, cancellationToken);
+            }
+
+            Console.Error.WriteLine("Product API (dynamic batching):");
+            var (api, product) = await RunProductAsync(dataDirectory, freshDataDirectory: firstStart is null, cancellationToken);
+            return new BenchmarkReport(started, options.ToCommandLine(), MachineDescription.Current(), raw, models.ServedModelFiles(),
+                seedsPattern, api, product, firstStart);
+        }
+        finally
+        {
+            DeleteDataDirectory(dataDirectory);
+        }
+    }
+
+    private async Task<(ApiScenario Scenario, TimeSpan Start)> RunSeedsPatternAsync(string dataDirectory, CancellationToken cancellationToken)
+    {
+        await using var system = await StartAsync(dataDirectory, SeedsPatternSettings, cancellationToken);
+        await system.EnsureModelsReadyAsync([DistilBert], cancellationToken);
+        using var load = new LoadGenerator();
+        var bodies = texts.SerializeBodies(DistilBert, firstIndex: 0, options.TextBodies);
+        var scenario = await MeasureAsync(load, system, DistinctRequests.Text(system.ApiEndpoint, bodies), DistilBert, options.HighConcurrency, cancellationToken);
+        return (scenario, system.CreateToReady);
+    }
+
+    private async Task<(IReadOnlyList<ApiScenario> Scenarios, SystemMeasurements System)> RunProductAsync(
+        string dataDirectory, bool freshDataDirectory, CancellationToken cancellationToken)
+    {
+        await using var system = await StartAsync(dataDirectory, ProductSettings, cancellationToken);
+        var provider = await system.EnsureModelsReadyAsync([DistilBert, Sentiment, MobileNet], cancellationToken);
+        var residentAtReady = system.ResidentBytes();
+
+        // Text numbering continues past the seeds' run: its answers may still sit in Redis.
+        var distilbertBodies = texts.SerializeBodies(DistilBert, firstIndex: options.TextBodies, options.TextBodies);
+        var sentimentBodies = texts.SerializeBodies(Sentiment, firstIndex: 2L * options.TextBodies, options.TextBodies);
+        var distilbertRequests = DistinctRequests.Text(system.ApiEndpoint, distilbertBodies);
+
+        using var load = new LoadGenerator();
+        var scenarios = new List<ApiScenario>();
+        foreach (var concurrency in options.ApiConcurrency)
+        {
+            scenarios.Add(await MeasureAsync(load, system, distilbertRequests, DistilBert, concurrency, cancellationToken));
+        }
+        scenarios.Add(await MeasureAsync(
+            load, system, DistinctRequests.Text(system.ApiEndpoint, sentimentBodies), Sentiment, options.HighConcurrency, cancellationToken));
+        scenarios.Add(await MeasureAsync(
+            load, system, DistinctRequests.Image(system.ApiEndpoint, MobileNet, models.GoldfishPhoto, firstIndex: 0), MobileNet, options.HighConcurrency, cancellationToken));
+
+        return (scenarios, new SystemMeasurements(
+            system.CreateToReady, system.StartToReady, freshDataDirectory, provider, residentAtReady, system.PeakResidentBytes()));
+    }
+
+    private async Task<RunningSystem> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string> settings, CancellationToken cancellationToken)
+    {
+        var system = await RunningSystem.StartAsync(models, dataDirectory, settings, options.ShowLogs, cancellationToken);
+        Console.Error.WriteLine($"  AppHost ready in {system.CreateToReady.TotalSeconds:F1} s (StartAsync → healthy {system.StartToReady.TotalSeconds:F1} s), API process {system.ApiProcessId}");
+        return system;
+    }
+
+    private async Task<ApiScenario> MeasureAsync(
+        LoadGenerator load, RunningSystem system, Func<HttpRequestMessage> requests, string model, int concurrency, CancellationToken cancellationToken)
+    {
+        var cpu = CpuMeter.Start(system.ApiProcessId);
+        var result = await load.RunAsync(requests, concurrency, options.Warmup, options.Duration, cancellationToken);
+        var cpuShare = cpu.Stop();
+        Console.Error.WriteLine($"  {model} c{concurrency}: {result.Throughput:F1} req/s, p50 {result.Latency.P50Ms:F1} ms, p99 {result.Latency.P99Ms:F1} ms, {result.Failures} failed, {result.CacheHits} cached; API {cpuShare.ProcessCores:F2} cores, machine {cpuShare.MachineCores:F2} cores");
+        return new ApiScenario(model, result, cpuShare);
+    }
+
+    private static string CreateDataDirectory()
+    {
+        var path = Directory.CreateTempSubdirectory("inference-benchmark-").FullName;
+        if (!OperatingSystem.IsWindows())
+        {
+            // Postgres runs as its own user when the benchmark runs as root: it must be able to enter the folder.
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+                | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        }
+        return path;
+    }
+
+    private static void DeleteDataDirectory(string path)
+    {
+        try
+        {
+            Directory.Delete(path, recursive: true);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"Could not delete {path}: {exception.Message}");
+        }
+    }
+}
