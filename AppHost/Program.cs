@@ -17,6 +17,11 @@ if (builder.ExecutionContext.IsRunMode)
 {
     // Development runs keep the schema current on start; deployments run a migration step instead.
     api.WithEnvironment("Database__MigrateOnStartup", "true");
+    // Local replicas (deployments set Compose:Replicas) share batch-job items through one Redis consumer group.
+    if (int.TryParse(builder.Configuration["Inference:ApiReplicas"], out var replicas) && replicas > 1)
+    {
+        api.WithReplicas(replicas);
+    }
 }
 else
 {

@@ -7,6 +7,10 @@ public sealed class InferenceDbContext(DbContextOptions<InferenceDbContext> opti
 {
     public DbSet<PredictionRecord> Predictions => Set<PredictionRecord>();
 
+    public DbSet<BatchJob> BatchJobs => Set<BatchJob>();
+
+    public DbSet<BatchJobResult> BatchJobResults => Set<BatchJobResult>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<PredictionRecord>(prediction =>
@@ -20,6 +24,31 @@ public sealed class InferenceDbContext(DbContextOptions<InferenceDbContext> opti
             prediction.Property(p => p.TraceId).HasMaxLength(32);
             prediction.HasIndex(p => new { p.Model, p.ModelVersion, p.CreatedAt });
             prediction.HasIndex(p => p.CreatedAt);
+        });
+
+        modelBuilder.Entity<BatchJob>(job =>
+        {
+            job.ToTable("batch_jobs");
+            job.Property(j => j.Model).HasMaxLength(128);
+            job.Property(j => j.ItemKind).HasMaxLength(16);
+            job.Property(j => j.State).HasMaxLength(16);
+            job.Property(j => j.Error).HasMaxLength(1024);
+            job.HasIndex(j => j.CreatedAt);
+            // Retention deletes finished jobs by age.
+            job.HasIndex(j => new { j.State, j.FinishedAt });
+        });
+
+        modelBuilder.Entity<BatchJobResult>(result =>
+        {
+            result.ToTable("batch_job_results");
+            // The key is the idempotency guarantee: a redelivered item cannot add a second result.
+            result.HasKey(r => new { r.JobId, r.ItemIndex });
+            result.Property(r => r.Label).HasMaxLength(256);
+            result.Property(r => r.Predictions).HasColumnType("jsonb");
+            result.Property(r => r.Error).HasMaxLength(1024);
+            result.Property(r => r.InputPreview).HasMaxLength(256);
+            result.Property(r => r.ProcessedBy).HasMaxLength(128);
+            result.HasOne<BatchJob>().WithMany().HasForeignKey(r => r.JobId).OnDelete(DeleteBehavior.Cascade);
         });
     }
 }

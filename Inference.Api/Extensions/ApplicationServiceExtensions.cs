@@ -2,6 +2,7 @@ using Inference.Api.Apis;
 using Inference.Api.Caching;
 using Inference.Api.Data;
 using Inference.Api.Inference;
+using Inference.Api.Jobs;
 using Inference.Api.Models;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.Options;
@@ -50,6 +51,7 @@ public static class ApplicationServiceExtensions
         services.AddHostedService<DatabaseMigrator>();
         services.AddHostedService<ModelLoadingService>();
         services.AddHostedService<PredictionLogWriter>();
+        builder.AddBatchJobs();
 
         services.AddHealthChecks().AddCheck<ModelsHealthCheck>("models");
         // Binding failures throw in every environment so BadRequestExceptionHandler can say what was wrong.
@@ -83,6 +85,7 @@ public static class ApplicationServiceExtensions
         app.MapScalarApiReference();
         app.MapPredictionApi();
         app.MapModelsApi();
+        app.MapJobsApi();
         return app;
     }
 }

@@ -14,6 +14,8 @@ public interface IBatchObserver
 /// runner dispatches a request at once; requests that arrive while a batch runs are taken together next,
 /// waiting at most the plan's queue delay for the batch to fill. The queue is bounded: past its size a
 /// request is refused as <see cref="InferenceErrorKind.Overloaded"/>. A cancelled request leaves the queue.
+/// <see cref="InferencePriority.Background"/> requests wait in a backlog of their own (bounded separately)
+/// and only fill the slots online requests leave free in a batch.
 /// </summary>
 public sealed class DynamicBatcher<TInput> : IDisposable
 {
@@ -23,7 +25,10 @@ public sealed class DynamicBatcher<TInput> : IDisposable
     private readonly BatchingPlan _plan;
     private readonly IBatchObserver? _observer;
     private readonly Thread _runner;
+    // Background requests the runner has read but not yet run; only the runner thread touches it.
+    private readonly Queue<PendingRequest> _backgroundBacklog = new();
     private int _depth;
+    private int _backgroundDepth;
     private bool _backlogAfterLastRun;
 
     private readonly string _model;
@@ -41,26 +46,34 @@ public sealed class DynamicBatcher<TInput> : IDisposable
         _runner.Start();
     }
 
-    /// <summary>Requests waiting to run.</summary>
+    /// <summary>Online requests waiting to run.</summary>
     public int QueueDepth => Volatile.Read(ref _depth);
 
-    public Task<float[]> EnqueueAsync(TInput input, CancellationToken cancellationToken)
+    /// <summary>Background requests waiting to run.</summary>
+    public int BackgroundQueueDepth => Volatile.Read(ref _backgroundDepth);
+
+    public Task<float[]> EnqueueAsync(TInput input, CancellationToken cancellationToken) =>
+        EnqueueAsync(input, InferencePriority.Online, cancellationToken);
+
+    public Task<float[]> EnqueueAsync(TInput input, InferencePriority priority, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        if (Interlocked.Increment(ref _depth) > _plan.MaxQueueSize)
+        var background = priority == InferencePriority.Background;
+        ref var depth = ref background ? ref _backgroundDepth : ref _depth;
+        if (Interlocked.Increment(ref depth) > _plan.MaxQueueSize)
         {
-            Interlocked.Decrement(ref _depth);
+            Interlocked.Decrement(ref depth);
             throw new InferenceException(InferenceErrorKind.Overloaded,
-                $"The queue for this model is full ({_plan.MaxQueueSize} requests waiting); retry shortly.");
+                $"The {(background ? "background " : "")}queue for this model is full ({_plan.MaxQueueSize} requests waiting); retry shortly.");
         }
 
         var caller = Activity.Current;
-        var request = new PendingRequest(input, caller) { QueueSpan = InferenceTelemetry.ActivitySource.StartActivity("queue") };
+        var request = new PendingRequest(input, caller, background) { QueueSpan = InferenceTelemetry.ActivitySource.StartActivity("queue") };
         // The queue span ends on the runner thread; the caller's own span stays current here.
         Activity.Current = caller;
         if (!_queue.Writer.TryWrite(request))
         {
-            Interlocked.Decrement(ref _depth);
+            Interlocked.Decrement(ref depth);
             throw new InferenceException(InferenceErrorKind.ModelUnavailable, "The model is being unloaded.");
         }
         if (cancellationToken.CanBeCanceled)
@@ -78,7 +91,8 @@ public sealed class DynamicBatcher<TInput> : IDisposable
     {
         var batch = new List<PendingRequest>(_plan.MaxBatchSize);
         var reader = _queue.Reader;
-        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        // Waits only when no background work is left over; the loop ends once the queue is completed and both are drained.
+        while (_backgroundBacklog.Count > 0 || reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             var underLoad = _backlogAfterLastRun || QueueDepth > 1;
             while (batch.Count < _plan.MaxBatchSize && reader.TryRead(out var next))
@@ -89,6 +103,12 @@ public sealed class DynamicBatcher<TInput> : IDisposable
             if (underLoad && batch.Count > 0 && batch.Count < _plan.MaxBatchSize && _plan.MaxQueueDelay > TimeSpan.Zero)
             {
                 FillUntilDeadline(reader, batch);
+            }
+
+            // Background work only takes the slots online requests left free.
+            while (batch.Count < _plan.MaxBatchSize && _backgroundBacklog.TryDequeue(out var background))
+            {
+                TakeBackground(background, batch);
             }
 
             if (batch.Count > 0)
@@ -102,7 +122,7 @@ public sealed class DynamicBatcher<TInput> : IDisposable
         // The queue only ends once drained; this guards against a request slipping in as it closed.
         while (reader.TryRead(out var leftover))
         {
-            Interlocked.Decrement(ref _depth);
+            Interlocked.Decrement(ref leftover.Background ? ref _backgroundDepth : ref _depth);
             leftover.Completion.TrySetException(new InferenceException(InferenceErrorKind.ModelUnavailable, "The model was unloaded."));
         }
     }
@@ -139,7 +159,24 @@ public sealed class DynamicBatcher<TInput> : IDisposable
 
     private void Take(PendingRequest request, List<PendingRequest> batch)
     {
+        if (request.Background)
+        {
+            // Set aside: it runs once no online request wants the slot.
+            _backgroundBacklog.Enqueue(request);
+            return;
+        }
         Interlocked.Decrement(ref _depth);
+        Admit(request, batch);
+    }
+
+    private void TakeBackground(PendingRequest request, List<PendingRequest> batch)
+    {
+        Interlocked.Decrement(ref _backgroundDepth);
+        Admit(request, batch);
+    }
+
+    private static void Admit(PendingRequest request, List<PendingRequest> batch)
+    {
         request.QueueSpan?.Dispose();
         if (request.Completion.Task.IsCompleted)
         {
@@ -197,11 +234,13 @@ public sealed class DynamicBatcher<TInput> : IDisposable
         _runner.Join();
     }
 
-    private sealed class PendingRequest(TInput input, Activity? caller)
+    private sealed class PendingRequest(TInput input, Activity? caller, bool background)
     {
         public TInput Input { get; } = input;
 
         public Activity? Caller { get; } = caller;
+
+        public bool Background { get; } = background;
 
         public long EnqueuedAt { get; } = Stopwatch.GetTimestamp();
 

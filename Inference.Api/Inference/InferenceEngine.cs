@@ -27,7 +27,10 @@ public sealed class InferenceEngine(ModelRepository repository, IOptions<Inferen
     public ModelVersion ResolveImageModel(string? name, int? version) =>
         Resolve(name ?? _options.DefaultImageModel, version, ModelTasks.ImageClassification, "images");
 
-    public Task<ClassificationResult> ClassifyTextAsync(ModelVersion model, string text, CancellationToken cancellationToken)
+    public Task<ClassificationResult> ClassifyTextAsync(ModelVersion model, string text, CancellationToken cancellationToken) =>
+        ClassifyTextAsync(model, text, InferencePriority.Online, cancellationToken);
+
+    public Task<ClassificationResult> ClassifyTextAsync(ModelVersion model, string text, InferencePriority priority, CancellationToken cancellationToken)
     {
         if (text.Length > _options.MaxTextCharacters)
         {
@@ -42,12 +45,15 @@ public sealed class InferenceEngine(ModelRepository repository, IOptions<Inferen
             {
                 encoded = model.TextEncoder!.Encode(text);
             }
-            var output = await model.InferTextAsync(encoded, cancellationToken);
+            var output = await model.InferTextAsync(encoded, priority, cancellationToken);
             return Postprocess(model, output, model.Labels.Count == 0 ? int.MaxValue : model.Labels.Count);
         });
     }
 
-    public Task<ClassificationResult> ClassifyImageAsync(ModelVersion model, byte[] image, int top, CancellationToken cancellationToken)
+    public Task<ClassificationResult> ClassifyImageAsync(ModelVersion model, byte[] image, int top, CancellationToken cancellationToken) =>
+        ClassifyImageAsync(model, image, top, InferencePriority.Online, cancellationToken);
+
+    public Task<ClassificationResult> ClassifyImageAsync(ModelVersion model, byte[] image, int top, InferencePriority priority, CancellationToken cancellationToken)
     {
         if (top < 1)
         {
@@ -61,7 +67,7 @@ public sealed class InferenceEngine(ModelRepository repository, IOptions<Inferen
             {
                 model.ImagePreprocessor.Preprocess(image, tensor);
             }
-            var output = await model.InferImageAsync(tensor, cancellationToken);
+            var output = await model.InferImageAsync(tensor, priority, cancellationToken);
             return Postprocess(model, output, top);
         });
     }

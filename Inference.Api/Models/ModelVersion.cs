@@ -21,6 +21,7 @@ public sealed class ModelVersion : IDisposable
     private readonly DynamicBatcher<EncodedText>? _textBatcher;
     private readonly DynamicBatcher<float[]>? _imageBatcher;
     private int _runsOutsideBatcher;
+    private long _lastOnlineRequest;
     private volatile bool _retired;
 
     internal ModelVersion(ModelVersionParts parts, BatchingOptions batching, SemaphoreSlim? globalLock, IBatchObserver? observer)
@@ -88,17 +89,34 @@ public sealed class ModelVersion : IDisposable
 
     public int QueueDepth => _textBatcher?.QueueDepth ?? _imageBatcher?.QueueDepth ?? 0;
 
+    /// <summary>When the last online (not background) request for this version arrived, as <see cref="Environment.TickCount64"/>.</summary>
+    public long LastOnlineRequestTicks => Volatile.Read(ref _lastOnlineRequest);
+
     /// <summary>Runs one encoded text (batched with concurrent ones when batching is on); returns its output row.</summary>
     public Task<float[]> InferTextAsync(EncodedText text, CancellationToken cancellationToken) =>
-        _textBatcher is not null
-            ? _textBatcher.EnqueueAsync(text, cancellationToken)
+        InferTextAsync(text, InferencePriority.Online, cancellationToken);
+
+    /// <summary>As <see cref="InferTextAsync(EncodedText, CancellationToken)"/>; background work yields batch slots to online requests.</summary>
+    public Task<float[]> InferTextAsync(EncodedText text, InferencePriority priority, CancellationToken cancellationToken)
+    {
+        NoteOnline(priority);
+        return _textBatcher is not null
+            ? _textBatcher.EnqueueAsync(text, priority, cancellationToken)
             : RunAloneAsync(() => RunTextBatch([text])[0], cancellationToken);
+    }
 
     /// <summary>Runs one pre-processed image (batched with concurrent ones when batching is on); returns its output row.</summary>
     public Task<float[]> InferImageAsync(float[] tensor, CancellationToken cancellationToken) =>
-        _imageBatcher is not null
-            ? _imageBatcher.EnqueueAsync(tensor, cancellationToken)
+        InferImageAsync(tensor, InferencePriority.Online, cancellationToken);
+
+    /// <summary>As <see cref="InferImageAsync(float[], CancellationToken)"/>; background work yields batch slots to online requests.</summary>
+    public Task<float[]> InferImageAsync(float[] tensor, InferencePriority priority, CancellationToken cancellationToken)
+    {
+        NoteOnline(priority);
+        return _imageBatcher is not null
+            ? _imageBatcher.EnqueueAsync(tensor, priority, cancellationToken)
             : RunAloneAsync(() => RunImageBatch([tensor])[0], cancellationToken);
+    }
 
     /// <summary>Texts padded to the longest in the batch (not to the model maximum), one output row each, in order.</summary>
     public float[][] RunTextBatch(IReadOnlyList<EncodedText> texts)
@@ -174,6 +192,15 @@ public sealed class ModelVersion : IDisposable
             result[row] = values.Slice(row * rowLength, rowLength).ToArray();
         }
         return result;
+    }
+
+    /// <summary>Records when online traffic last arrived: batch jobs yield the CPU while it lasts.</summary>
+    private void NoteOnline(InferencePriority priority)
+    {
+        if (priority == InferencePriority.Online)
+        {
+            Volatile.Write(ref _lastOnlineRequest, Environment.TickCount64);
+        }
     }
 
     private Func<IReadOnlyList<T>, float[][]> LockedIfConfigured<T>(Func<IReadOnlyList<T>, float[][]> run) =>

@@ -1,0 +1,90 @@
+using System.Text.Json;
+using Inference.Api.Data;
+using Inference.Api.Inference;
+
+namespace Inference.Api.Apis;
+
+/// <summary>
+/// A batch job: <c>items</c> are strings (texts, or base64 / data-URI images for an image model) or objects
+/// <c>{"text": "..."}</c> / <c>{"image": "..."}</c>. The default text model's newest version is used when none is named.
+/// </summary>
+public sealed record BatchJobRequest(string? Model, int? Version, int? Top, JsonElement? Items);
+
+/// <summary>A job's state and progress, cheap to poll (one row by primary key).</summary>
+public sealed record BatchJobStatus(
+    Guid Id,
+    string Model,
+    int Version,
+    string ItemKind,
+    string State,
+    int TotalItems,
+    int ProcessedItems,
+    int SucceededItems,
+    int FailedItems,
+    double Progress,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? FinishedAt,
+    double? ElapsedSeconds,
+    double? ItemsPerSecond,
+    string? Error,
+    string ResultsUrl)
+{
+    public static BatchJobStatus From(BatchJob job)
+    {
+        // Elapsed runs from creation, so queueing behind other jobs shows up in the throughput.
+        var end = job.FinishedAt ?? DateTimeOffset.UtcNow;
+        var elapsed = (end - job.CreatedAt).TotalSeconds;
+        return new BatchJobStatus(
+            job.Id,
+            job.Model,
+            job.ModelVersion,
+            job.ItemKind,
+            job.State,
+            job.TotalItems,
+            job.ProcessedItems,
+            job.ProcessedItems - job.FailedItems,
+            job.FailedItems,
+            job.TotalItems == 0 ? 1 : Math.Round((double)job.ProcessedItems / job.TotalItems, 4),
+            job.CreatedAt,
+            job.StartedAt,
+            job.FinishedAt,
+            Math.Round(elapsed, 3),
+            elapsed > 0 && job.ProcessedItems > 0 ? Math.Round(job.ProcessedItems / elapsed, 1) : null,
+            job.Error,
+            $"/api/jobs/{job.Id}/results");
+    }
+}
+
+/// <summary>One item's outcome: a prediction, or the reason it failed.</summary>
+public sealed record BatchJobResultItem(
+    int Index,
+    bool Succeeded,
+    string? Label,
+    float? Score,
+    IReadOnlyList<ClassScore>? Predictions,
+    string? Error,
+    int Attempts,
+    string? Input,
+    double? InferenceTimeMs,
+    string? ProcessedBy,
+    DateTimeOffset CompletedAt)
+{
+    private static readonly JsonSerializerOptions PredictionJson = new(JsonSerializerDefaults.Web);
+
+    public static BatchJobResultItem From(BatchJobResult result) => new(
+        result.ItemIndex,
+        result.Succeeded,
+        result.Label,
+        result.Score,
+        result.Predictions is null ? null : JsonSerializer.Deserialize<ClassScore[]>(result.Predictions, PredictionJson),
+        result.Error,
+        result.Attempts,
+        result.InputPreview,
+        result.InferenceTimeMs,
+        result.ProcessedBy,
+        result.CompletedAt);
+}
+
+/// <summary>A page of results in item order; <c>next</c> is the next page's URL while more may follow.</summary>
+public sealed record BatchJobResultsPage(Guid JobId, string State, int TotalItems, IReadOnlyList<BatchJobResultItem> Items, string? Next);

@@ -1,0 +1,34 @@
+using Inference.Api.Inference;
+using Microsoft.Extensions.Options;
+
+namespace Inference.Api.Jobs;
+
+public static class BatchJobServiceExtensions
+{
+    /// <summary>
+    /// Registers durable batch jobs: the Redis Stream of items, the Postgres job store, submission, and (unless
+    /// <c>Jobs:ConsumerEnabled</c> is false) a consumer in this process, plus retention.
+    /// </summary>
+    public static IHostApplicationBuilder AddBatchJobs(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var section = builder.Configuration.GetSection(BatchJobOptions.SectionName);
+        services.AddOptions<BatchJobOptions>().Bind(section);
+
+        services.AddSingleton<JobTelemetry>();
+        services.AddSingleton<JobStream>();
+        services.AddSingleton<BatchJobStore>();
+        services.AddSingleton<BatchJobSubmitter>();
+        services.AddSingleton<IJobItemRunner, EngineJobItemRunner>();
+        services.AddSingleton(provider => new JobItemReader(
+            provider.GetRequiredService<IOptions<BatchJobOptions>>().Value,
+            provider.GetRequiredService<IOptions<InferenceOptions>>().Value));
+
+        if (section.GetValue(nameof(BatchJobOptions.ConsumerEnabled), defaultValue: true))
+        {
+            services.AddHostedService<JobConsumer>();
+        }
+        services.AddHostedService<JobRetentionService>();
+        return builder;
+    }
+}

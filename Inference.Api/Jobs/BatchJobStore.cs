@@ -1,0 +1,200 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using Inference.Api.Data;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Inference.Api.Jobs;
+
+/// <summary>What cancelling a job did.</summary>
+public enum CancelOutcome
+{
+    Cancelled,
+    AlreadyCancelled,
+    AlreadyFinished,
+    NotFound,
+}
+
+/// <summary>
+/// Job rows and results in Postgres. A result is stored with <c>INSERT ... ON CONFLICT DO NOTHING</c> on (job, item)
+/// in the same statement that advances the job's counters by the rows actually inserted, so a redelivered item can
+/// neither add a second result nor count twice, and the counters always match the result rows.
+/// </summary>
+public sealed class BatchJobStore(IServiceScopeFactory scopes)
+{
+    private const int MaxErrorLength = 1024;
+
+    public async Task CreateAsync(BatchJob job, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<InferenceDbContext>();
+        db.BatchJobs.Add(job);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    public Task MarkEnqueuedAsync(Guid id, CancellationToken cancellationToken) =>
+        UpdateAsync(db => db.BatchJobs.Where(job => job.Id == id)
+            .ExecuteUpdateAsync(set => set.SetProperty(job => job.EnqueuedAt, DateTimeOffset.UtcNow), cancellationToken));
+
+    /// <summary>Removes a job whose items could not be queued, so a failed submission leaves nothing behind.</summary>
+    public Task DeleteAsync(Guid id) =>
+        UpdateAsync(db => db.BatchJobs.Where(job => job.Id == id).ExecuteDeleteAsync(CancellationToken.None));
+
+    public async Task<BatchJob?> FindAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<InferenceDbContext>();
+        return await db.BatchJobs.AsNoTracking().FirstOrDefaultAsync(job => job.Id == id, cancellationToken);
+    }
+
+    public async Task<List<BatchJob>> ListRecentAsync(int limit, string? state, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<InferenceDbContext>();
+        var jobs = db.BatchJobs.AsNoTracking();
+        if (state is not null)
+        {
+            jobs = jobs.Where(job => job.State == state);
+        }
+        return await jobs.OrderByDescending(job => job.CreatedAt).Take(limit).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Stops a queued or running job; results already stored stay, items still in the stream are skipped.</summary>
+    public async Task<CancelOutcome> CancelAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var cancelled = await UpdateAsync(db => db.BatchJobs
+            .Where(job => job.Id == id && (job.State == BatchJobStates.Queued || job.State == BatchJobStates.Running))
+            .ExecuteUpdateAsync(set => set
+                .SetProperty(job => job.State, BatchJobStates.Cancelled)
+                .SetProperty(job => job.FinishedAt, DateTimeOffset.UtcNow), cancellationToken));
+        if (cancelled > 0)
+        {
+            return CancelOutcome.Cancelled;
+        }
+        return (await FindAsync(id, cancellationToken))?.State switch
+        {
+            null => CancelOutcome.NotFound,
+            BatchJobStates.Cancelled => CancelOutcome.AlreadyCancelled,
+            _ => CancelOutcome.AlreadyFinished,
+        };
+    }
+
+    /// <summary>
+    /// Stores results of one job idempotently and advances its counters and state in one statement. Results for a
+    /// job that is no longer queued or running (cancelled, deleted) are not stored. Returns whether anything new was stored.
+    /// </summary>
+    public async Task<bool> RecordResultsAsync(Guid jobId, IReadOnlyList<BatchJobResult> results, string processedBy, CancellationToken cancellationToken)
+    {
+        if (results.Count == 0)
+        {
+            return false;
+        }
+
+        var parameters = new List<NpgsqlParameter>
+        {
+            new("job", NpgsqlDbType.Uuid) { Value = jobId },
+            new("by", NpgsqlDbType.Varchar) { Value = processedBy },
+        };
+        var rows = new StringBuilder();
+        // Rows in item order, so two statements touching the same items lock them in the same order.
+        foreach (var (result, row) in results.OrderBy(result => result.ItemIndex).Select((result, row) => (result, row)))
+        {
+            rows.Append(row == 0 ? "\n        " : ",\n        ")
+                .Append($"(@i{row}, @s{row}, @l{row}, @sc{row}, @p{row}, @e{row}, @a{row}, @in{row}, @t{row}, @by, now())");
+            parameters.Add(new($"i{row}", NpgsqlDbType.Integer) { Value = result.ItemIndex });
+            parameters.Add(new($"s{row}", NpgsqlDbType.Boolean) { Value = result.Succeeded });
+            parameters.Add(new($"l{row}", NpgsqlDbType.Varchar) { Value = (object?)result.Label ?? DBNull.Value });
+            parameters.Add(new($"sc{row}", NpgsqlDbType.Real) { Value = (object?)result.Score ?? DBNull.Value });
+            parameters.Add(new($"p{row}", NpgsqlDbType.Jsonb) { Value = (object?)result.Predictions ?? DBNull.Value });
+            parameters.Add(new($"e{row}", NpgsqlDbType.Varchar) { Value = (object?)Truncate(result.Error) ?? DBNull.Value });
+            parameters.Add(new($"a{row}", NpgsqlDbType.Integer) { Value = result.Attempts });
+            parameters.Add(new($"in{row}", NpgsqlDbType.Varchar) { Value = (object?)result.InputPreview ?? DBNull.Value });
+            parameters.Add(new($"t{row}", NpgsqlDbType.Double) { Value = (object?)result.InferenceTimeMs ?? DBNull.Value });
+        }
+
+        var sql = $"""
+            WITH live_job AS (
+                SELECT "Id" FROM batch_jobs WHERE "Id" = @job AND "State" IN ('{BatchJobStates.Queued}', '{BatchJobStates.Running}')
+            ), inserted AS (
+                INSERT INTO batch_job_results ("JobId", "ItemIndex", "Succeeded", "Label", "Score", "Predictions", "Error", "Attempts", "InputPreview", "InferenceTimeMs", "ProcessedBy", "CompletedAt")
+                SELECT live_job."Id", item.* FROM live_job CROSS JOIN (VALUES {rows}
+                ) AS item ("ItemIndex", "Succeeded", "Label", "Score", "Predictions", "Error", "Attempts", "InputPreview", "InferenceTimeMs", "ProcessedBy", "CompletedAt")
+                ON CONFLICT ("JobId", "ItemIndex") DO NOTHING
+                RETURNING "Succeeded"
+            ), stored AS (
+                SELECT count(*)::int AS items, (count(*) FILTER (WHERE NOT "Succeeded"))::int AS failed FROM inserted
+            )
+            UPDATE batch_jobs AS job SET
+                "ProcessedItems" = job."ProcessedItems" + stored.items,
+                "FailedItems" = job."FailedItems" + stored.failed,
+                "StartedAt" = coalesce(job."StartedAt", now()),
+                "State" = CASE
+                    WHEN job."State" NOT IN ('{BatchJobStates.Queued}', '{BatchJobStates.Running}') THEN job."State"
+                    WHEN job."ProcessedItems" + stored.items < job."TotalItems" THEN '{BatchJobStates.Running}'
+                    WHEN job."FailedItems" + stored.failed >= job."TotalItems" THEN '{BatchJobStates.Failed}'
+                    ELSE '{BatchJobStates.Completed}' END,
+                "FinishedAt" = CASE
+                    WHEN job."State" IN ('{BatchJobStates.Queued}', '{BatchJobStates.Running}') AND job."ProcessedItems" + stored.items >= job."TotalItems" THEN now()
+                    ELSE job."FinishedAt" END
+            FROM stored
+            WHERE job."Id" = @job AND stored.items > 0
+            """;
+        return await UpdateAsync(db => db.Database.ExecuteSqlRawAsync(sql, parameters, cancellationToken)) > 0;
+    }
+
+    /// <summary>One page of results in item order, after item <paramref name="after"/> (keyset paging on the primary key).</summary>
+    public async Task<List<BatchJobResult>> ReadResultsAsync(Guid jobId, int after, int limit, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<InferenceDbContext>();
+        return await db.BatchJobResults.AsNoTracking()
+            .Where(result => result.JobId == jobId && result.ItemIndex > after)
+            .OrderBy(result => result.ItemIndex)
+            .Take(limit)
+            .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Every result of a job in item order, read from one cursor so memory stays flat for any job size.</summary>
+    public async IAsyncEnumerable<BatchJobResult> StreamResultsAsync(Guid jobId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<InferenceDbContext>();
+        var results = db.BatchJobResults.AsNoTracking()
+            .Where(result => result.JobId == jobId)
+            .OrderBy(result => result.ItemIndex)
+            .AsAsyncEnumerable();
+        await foreach (var result in results.WithCancellation(cancellationToken))
+        {
+            yield return result;
+        }
+    }
+
+    /// <summary>Deletes jobs (and, by cascade, their results) that finished before <paramref name="cutoff"/>.</summary>
+    public Task<int> DeleteFinishedBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
+        UpdateAsync(db => db.BatchJobs
+            .Where(job => (job.State == BatchJobStates.Completed || job.State == BatchJobStates.Failed || job.State == BatchJobStates.Cancelled)
+                          && job.FinishedAt < cutoff)
+            .ExecuteDeleteAsync(cancellationToken));
+
+    /// <summary>
+    /// Fails jobs whose submission never finished queueing (the process died between creating the row and adding
+    /// the last item); whatever of them reached the stream is then skipped.
+    /// </summary>
+    public Task<int> FailAbandonedSubmissionsAsync(DateTimeOffset createdBefore, CancellationToken cancellationToken) =>
+        UpdateAsync(db => db.BatchJobs
+            .Where(job => job.EnqueuedAt == null && job.CreatedAt < createdBefore
+                          && (job.State == BatchJobStates.Queued || job.State == BatchJobStates.Running))
+            .ExecuteUpdateAsync(set => set
+                .SetProperty(job => job.State, BatchJobStates.Failed)
+                .SetProperty(job => job.Error, "The submission did not finish queueing its items (the process accepting it stopped).")
+                .SetProperty(job => job.FinishedAt, DateTimeOffset.UtcNow), cancellationToken));
+
+    private async Task<int> UpdateAsync(Func<InferenceDbContext, Task<int>> update)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await update(scope.ServiceProvider.GetRequiredService<InferenceDbContext>());
+    }
+
+    private static string? Truncate(string? error) => error is { Length: > MaxErrorLength } ? error[..(MaxErrorLength - 1)] + "…" : error;
+}

@@ -1,0 +1,70 @@
+using Inference.Api.Data;
+using Inference.Api.Inference;
+using Inference.Api.Models;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Inference.Api.Jobs;
+
+/// <summary>
+/// Accepts a validated job: creates its row, adds every item to the stream, then marks it queued in full. If the
+/// stream cannot take the items the row is removed again, so a failed submission leaves nothing behind.
+/// </summary>
+public sealed class BatchJobSubmitter(BatchJobStore store, JobStream stream, IOptions<BatchJobOptions> options, ILogger<BatchJobSubmitter> logger)
+{
+    public const int DefaultImageTop = 5;
+
+    public async Task<BatchJob> SubmitAsync(ModelVersion model, IReadOnlyList<JobItem> items, int? top, CancellationToken cancellationToken)
+    {
+        var kind = JobItemKinds.For(model);
+        var waiting = await QueueLengthAsync();
+        if (waiting + items.Count > options.Value.MaxQueuedItems)
+        {
+            throw new InferenceException(InferenceErrorKind.Overloaded,
+                $"{waiting:N0} job items are already waiting (at most {options.Value.MaxQueuedItems:N0}); retry once some have run.");
+        }
+
+        var job = new BatchJob
+        {
+            Id = Guid.CreateVersion7(),
+            Model = model.Name,
+            ModelVersion = model.Version,
+            ItemKind = kind,
+            Top = top ?? (kind == JobItemKinds.Image ? DefaultImageTop : null),
+            State = BatchJobStates.Queued,
+            TotalItems = items.Count,
+            CreatedAt = DateTimeOffset.UtcNow,
+        };
+        await store.CreateAsync(job, cancellationToken);
+        try
+        {
+            // Not cancelled by a client that hangs up: the job exists now and must be queued in full.
+            await stream.AddAsync(job.Id, items, CancellationToken.None);
+        }
+        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        {
+            logger.LogWarning("Job {Job} could not be queued and was removed: {Reason}", job.Id, exception.Message);
+            await store.DeleteAsync(job.Id);
+            throw QueueUnreachable();
+        }
+        await store.MarkEnqueuedAsync(job.Id, CancellationToken.None);
+        job.EnqueuedAt = DateTimeOffset.UtcNow;
+        logger.LogInformation("Job {Job} queued: {Count} {Kind} item(s) for {Model} v{Version}", job.Id, items.Count, kind, model.Name, model.Version);
+        return job;
+    }
+
+    private async Task<long> QueueLengthAsync()
+    {
+        try
+        {
+            return await stream.LengthAsync();
+        }
+        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        {
+            throw QueueUnreachable();
+        }
+    }
+
+    private static InferenceException QueueUnreachable() =>
+        new(InferenceErrorKind.Overloaded, "The job queue cannot be reached; nothing was created. Retry shortly.");
+}
