@@ -134,6 +134,9 @@ public static class ExecutionProviders
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL,
         };
+        // Spinning intra-op threads win back-to-back runs in a benchmark loop but, in a server, burn the
+        // cores that HTTP handling, tokenization and the next batch's assembly need.
+        options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         try
         {
             switch (provider)
