@@ -90,7 +90,7 @@ public sealed class PredictionLogWriter(PredictionLog log, IServiceScopeFactory 
                 await CopyAsync(db, batch, cancellationToken);
                 return;
             }
-            catch (Exception exception) when (exception is DbUpdateException or InvalidOperationException or Npgsql.NpgsqlException
+            catch (Exception exception) when (exception is IOException or InvalidOperationException or NpgsqlException
                                                   && !cancellationToken.IsCancellationRequested)
             {
                 // Keep the batch and retry: the channel behind it bounds memory and counts drops.
