@@ -8,6 +8,9 @@ public static class TestPaths
     /// <summary>The project's own models (<c>models/</c>).</summary>
     public static string ProjectModels => Path.Combine(RepositoryRoot, "models");
 
+    /// <summary>Tiny tensor models for the protocol tests (written by Inference.Tests/TestModels/make_test_models.py).</summary>
+    public static string TestModels => Path.Combine(RepositoryRoot, "Inference.Tests", "TestModels");
+
     /// <summary>Third-party reference models and photos, kept beside the repository (never copied into it).</summary>
     public static string SharedModels =>
         Environment.GetEnvironmentVariable("INFERENCE_SHARED_MODELS")

@@ -7,6 +7,9 @@ namespace Inference.Api.Inference;
 public interface IBatchObserver
 {
     void BatchStarted(string model, int version, int size, ReadOnlySpan<double> queueWaitsMs);
+
+    /// <summary>A batch finished running (successfully or not) after <paramref name="runMs"/>.</summary>
+    void BatchCompleted(string model, int version, int size, double runMs) { }
 }
 
 /// <summary>
@@ -17,11 +20,11 @@ public interface IBatchObserver
 /// <see cref="InferencePriority.Background"/> requests wait in a backlog of their own (bounded separately)
 /// and only fill the slots online requests leave free in a batch.
 /// </summary>
-public sealed class DynamicBatcher<TInput> : IDisposable
+public sealed class DynamicBatcher<TInput, TOutput> : IDisposable
 {
     private readonly Channel<PendingRequest> _queue = Channel.CreateUnbounded<PendingRequest>(
         new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
-    private readonly Func<IReadOnlyList<TInput>, float[][]> _runBatch;
+    private readonly Func<IReadOnlyList<TInput>, TOutput[]> _runBatch;
     private readonly BatchingPlan _plan;
     private readonly IBatchObserver? _observer;
     private readonly Thread _runner;
@@ -34,7 +37,7 @@ public sealed class DynamicBatcher<TInput> : IDisposable
     private readonly string _model;
     private readonly int _version;
 
-    public DynamicBatcher(string model, int version, BatchingPlan plan, Func<IReadOnlyList<TInput>, float[][]> runBatch, IBatchObserver? observer = null)
+    public DynamicBatcher(string model, int version, BatchingPlan plan, Func<IReadOnlyList<TInput>, TOutput[]> runBatch, IBatchObserver? observer = null)
     {
         _model = model;
         _version = version;
@@ -52,10 +55,10 @@ public sealed class DynamicBatcher<TInput> : IDisposable
     /// <summary>Background requests waiting to run.</summary>
     public int BackgroundQueueDepth => Volatile.Read(ref _backgroundDepth);
 
-    public Task<float[]> EnqueueAsync(TInput input, CancellationToken cancellationToken) =>
+    public Task<TOutput> EnqueueAsync(TInput input, CancellationToken cancellationToken) =>
         EnqueueAsync(input, InferencePriority.Online, cancellationToken);
 
-    public Task<float[]> EnqueueAsync(TInput input, InferencePriority priority, CancellationToken cancellationToken)
+    public Task<TOutput> EnqueueAsync(TInput input, InferencePriority priority, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var background = priority == InferencePriority.Background;
@@ -225,6 +228,10 @@ public sealed class DynamicBatcher<TInput> : IDisposable
                 request.Completion.TrySetException(exception);
             }
         }
+        finally
+        {
+            _observer?.BatchCompleted(_model, _version, batch.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
     }
 
     /// <summary>Stops accepting requests, runs what is already queued (nothing accepted is lost), and waits for the runner to exit.</summary>
@@ -244,7 +251,7 @@ public sealed class DynamicBatcher<TInput> : IDisposable
 
         public long EnqueuedAt { get; } = Stopwatch.GetTimestamp();
 
-        public TaskCompletionSource<float[]> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<TOutput> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public CancellationTokenRegistration Cancellation { get; set; }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Inference.Api.Inference.Tensors;
 using Inference.Api.Models;
 using Microsoft.Extensions.Options;
 
@@ -26,6 +27,37 @@ public sealed class InferenceEngine(ModelRepository repository, IOptions<Inferen
 
     public ModelVersion ResolveImageModel(string? name, int? version) =>
         Resolve(name ?? _options.DefaultImageModel, version, ModelTasks.ImageClassification, "images");
+
+    /// <summary>Any model, whatever its task (the raw tensor protocol serves them all).</summary>
+    public ModelVersion ResolveModel(string name, int? version) =>
+        version is < 1
+            ? throw InferenceException.InvalidInput($"version must be a positive number, not {version}.")
+            : repository.Resolve(name, version);
+
+    /// <summary>
+    /// Validates raw tensors against the model's signature and runs them through its batcher; returns the requested
+    /// outputs (all when none are named), in the requested order.
+    /// </summary>
+    public async Task<InferTensor[]> InferTensorsAsync(
+        ModelVersion model, IReadOnlyList<InferTensor> inputs, IReadOnlyList<string>? outputs, InferencePriority priority, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var request = model.Tensors.Validate(model.Name, inputs, outputs);
+            var result = await model.InferTensorsAsync(request, priority, cancellationToken);
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            telemetry.RecordPrediction(model.Name, model.Version, "success", elapsed.TotalMilliseconds);
+            model.Statistics.RecordRequest(success: true, elapsed);
+            return result;
+        }
+        catch (InferenceException exception)
+        {
+            telemetry.RecordPrediction(model.Name, model.Version, exception.Kind.ToString(), null);
+            model.Statistics.RecordRequest(success: false, Stopwatch.GetElapsedTime(started));
+            throw;
+        }
+    }
 
     public Task<ClassificationResult> ClassifyTextAsync(ModelVersion model, string text, CancellationToken cancellationToken) =>
         ClassifyTextAsync(model, text, InferencePriority.Online, cancellationToken);
@@ -104,13 +136,15 @@ public sealed class InferenceEngine(ModelRepository repository, IOptions<Inferen
         try
         {
             var result = await predict();
-            var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            telemetry.RecordPrediction(model.Name, model.Version, "success", elapsed);
-            return result with { InferenceTimeMs = Math.Round(elapsed, 3) };
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            telemetry.RecordPrediction(model.Name, model.Version, "success", elapsed.TotalMilliseconds);
+            model.Statistics.RecordRequest(success: true, elapsed);
+            return result with { InferenceTimeMs = Math.Round(elapsed.TotalMilliseconds, 3) };
         }
         catch (InferenceException exception)
         {
             telemetry.RecordPrediction(model.Name, model.Version, exception.Kind.ToString(), null);
+            model.Statistics.RecordRequest(success: false, Stopwatch.GetElapsedTime(started));
             throw;
         }
     }

@@ -8,6 +8,9 @@ public static class ModelTasks
 {
     public const string TextClassification = "text-classification";
     public const string ImageClassification = "image-classification";
+
+    /// <summary>No pre- or post-processing: served as raw tensors over the Open Inference Protocol only.</summary>
+    public const string Tensor = "tensor";
 }
 
 /// <summary>

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Inference.Api.Inference;
+using Inference.Api.Inference.Tensors;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Inference.Api.Models;
@@ -29,9 +30,10 @@ public sealed partial class ModelLoader(InferenceOptions options, SemaphoreSlim?
         {
             throw new ArgumentException($"{ConfigurationFileName} is empty.");
         }
-        if (configuration.Task is not (ModelTasks.TextClassification or ModelTasks.ImageClassification))
+        if (configuration.Task is not (ModelTasks.TextClassification or ModelTasks.ImageClassification or ModelTasks.Tensor))
         {
-            throw new ArgumentException($"task '{configuration.Task}' is not supported; use {ModelTasks.TextClassification} or {ModelTasks.ImageClassification}.");
+            throw new ArgumentException(
+                $"task '{configuration.Task}' is not supported; use {ModelTasks.TextClassification}, {ModelTasks.ImageClassification} or {ModelTasks.Tensor}.");
         }
         if (configuration.OutputKind is not ("logits" or "probabilities"))
         {
@@ -148,6 +150,34 @@ public sealed partial class ModelLoader(InferenceOptions options, SemaphoreSlim?
             {
                 model.RunImageBatch([.. Enumerable.Repeat(blank, largest)]);
             }
+        }
+        else
+        {
+            WarmUpTensors(model);
+        }
+    }
+
+    /// <summary>
+    /// A tensor model is warmed with zeros (dynamic dimensions as 1). Some models need particular values (indices,
+    /// numbers as strings); for those the first caller pays the warm-up, which is not a reason to refuse the model.
+    /// </summary>
+    private static void WarmUpTensors(ModelVersion model)
+    {
+        try
+        {
+            var inputs = model.Inputs.Where(input => input.ProtocolType is not null).Select(input =>
+            {
+                long[] shape = [.. input.Shape.Select(d => d < 0 ? 1 : d)];
+                var count = InferTensor.ElementCountOf(shape);
+                return input.ProtocolType == TensorDataType.BYTES
+                    ? InferTensor.FromStrings(input.Name, shape, [.. Enumerable.Range(0, (int)count).Select(_ => "0"u8.ToArray())])
+                    : InferTensor.FromBytes(input.Name, input.ProtocolType!.Value, shape, new byte[count * input.ProtocolType.Value.ElementSize()]);
+            }).ToArray();
+            var request = model.Tensors.Validate(model.Name, inputs, null);
+            model.Tensors.RunBatch([request]);
+        }
+        catch (Exception exception) when (exception is InferenceException or OnnxRuntimeException)
+        {
         }
     }
 

@@ -1,12 +1,20 @@
 using System.Buffers;
+using System.Diagnostics;
+using System.Text.Json.Serialization;
 using Inference.Api.Inference;
+using Inference.Api.Inference.Tensors;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace Inference.Api.Models;
 
 /// <summary>Name, element type and shape of a model input or output; -1 marks a dynamic dimension.</summary>
-public sealed record TensorDescription(string Name, string ElementType, long[] Shape);
+public sealed record TensorDescription(string Name, string ElementType, long[] Shape)
+{
+    /// <summary>The Open Inference Protocol type; null for types it cannot carry (maps, sequences, complex numbers).</summary>
+    [JsonIgnore]
+    public TensorDataType? ProtocolType { get; init; }
+}
 
 /// <summary>
 /// One loaded, warmed version of a model: its ONNX session, its pre/post-processing and the batcher that
@@ -18,8 +26,9 @@ public sealed class ModelVersion : IDisposable
     private readonly string[] _outputNames;
     private readonly string[] _inputNames;
     private readonly SemaphoreSlim? _globalLock;
-    private readonly DynamicBatcher<EncodedText>? _textBatcher;
-    private readonly DynamicBatcher<float[]>? _imageBatcher;
+    private readonly DynamicBatcher<EncodedText, float[]>? _textBatcher;
+    private readonly DynamicBatcher<float[], float[]>? _imageBatcher;
+    private readonly DynamicBatcher<TensorRequest, TensorResult>? _tensorBatcher;
     private int _runsOutsideBatcher;
     private long _lastOnlineRequest;
     private volatile bool _retired;
@@ -45,16 +54,20 @@ public sealed class ModelVersion : IDisposable
         }
 
         Batching = BatchingPlan.For(batching, Configuration.Batching, mainInput.Dimensions.Length > 0 ? mainInput.Dimensions[0] : 1);
+        Statistics = new ModelStatistics(observer);
+        Tensors = new TensorRunner(_session, Inputs, Outputs, Batching.Enabled ? Batching.MaxBatchSize : 1);
         if (Batching.Enabled)
         {
             if (TextEncoder is not null)
             {
-                _textBatcher = new DynamicBatcher<EncodedText>(Name, Version, Batching, LockedIfConfigured<EncodedText>(RunTextBatch), observer);
+                _textBatcher = new DynamicBatcher<EncodedText, float[]>(Name, Version, Batching, LockedIfConfigured<EncodedText, float[]>(RunTextBatch), Statistics);
             }
-            else
+            else if (ImagePreprocessor is not null)
             {
-                _imageBatcher = new DynamicBatcher<float[]>(Name, Version, Batching, LockedIfConfigured<float[]>(RunImageBatch), observer);
+                _imageBatcher = new DynamicBatcher<float[], float[]>(Name, Version, Batching, LockedIfConfigured<float[], float[]>(RunImageBatch), Statistics);
             }
+            // Raw tensors (Open Inference Protocol) for every model, batched in a queue of their own.
+            _tensorBatcher = new DynamicBatcher<TensorRequest, TensorResult>(Name, Version, Batching, LockedIfConfigured<TensorRequest, TensorResult>(Tensors.RunBatch), Statistics);
         }
     }
 
@@ -87,7 +100,13 @@ public sealed class ModelVersion : IDisposable
 
     public IReadOnlyList<TensorDescription> Outputs { get; }
 
-    public int QueueDepth => _textBatcher?.QueueDepth ?? _imageBatcher?.QueueDepth ?? 0;
+    /// <summary>Validates and runs raw tensor requests against this version's session.</summary>
+    public TensorRunner Tensors { get; }
+
+    /// <summary>Cumulative request, queue and compute figures since this version was loaded.</summary>
+    public ModelStatistics Statistics { get; }
+
+    public int QueueDepth => (_textBatcher?.QueueDepth ?? _imageBatcher?.QueueDepth ?? 0) + (_tensorBatcher?.QueueDepth ?? 0);
 
     /// <summary>When the last online (not background) request for this version arrived, as <see cref="Environment.TickCount64"/>.</summary>
     public long LastOnlineRequestTicks => Volatile.Read(ref _lastOnlineRequest);
@@ -116,6 +135,22 @@ public sealed class ModelVersion : IDisposable
         return _imageBatcher is not null
             ? _imageBatcher.EnqueueAsync(tensor, priority, cancellationToken)
             : RunAloneAsync(() => RunImageBatch([tensor])[0], cancellationToken);
+    }
+
+    /// <summary>Runs one validated tensor request (batched with compatible concurrent ones when batching is on); returns its outputs.</summary>
+    public async Task<InferTensor[]> InferTensorsAsync(TensorRequest request, InferencePriority priority, CancellationToken cancellationToken)
+    {
+        NoteOnline(priority);
+        var result = _tensorBatcher is not null
+            ? await _tensorBatcher.EnqueueAsync(request, priority, cancellationToken)
+            : await RunAloneAsync(() => Tensors.RunBatch([request])[0], cancellationToken);
+        return result.Outputs ?? throw result.Error switch
+        {
+            InferenceException known => known,
+            // Inputs were checked against the model's signature, so what fails now is their content (e.g. an index out of range).
+            OnnxRuntimeException runtime => InferenceException.InvalidInput($"The model could not run on these inputs: {runtime.Message}"),
+            var other => new InvalidOperationException("The tensor run failed.", other),
+        };
     }
 
     /// <summary>Texts padded to the longest in the batch (not to the model maximum), one output row each, in order.</summary>
@@ -203,7 +238,7 @@ public sealed class ModelVersion : IDisposable
         }
     }
 
-    private Func<IReadOnlyList<T>, float[][]> LockedIfConfigured<T>(Func<IReadOnlyList<T>, float[][]> run) =>
+    private Func<IReadOnlyList<T>, TOutput[]> LockedIfConfigured<T, TOutput>(Func<IReadOnlyList<T>, TOutput[]> run) =>
         _globalLock is null
             ? run
             : inputs =>
@@ -219,7 +254,7 @@ public sealed class ModelVersion : IDisposable
                 }
             };
 
-    private async Task<float[]> RunAloneAsync(Func<float[]> run, CancellationToken cancellationToken)
+    private async Task<T> RunAloneAsync<T>(Func<T> run, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _runsOutsideBatcher);
         try
@@ -235,7 +270,15 @@ public sealed class ModelVersion : IDisposable
             try
             {
                 using var activity = InferenceTelemetry.ActivitySource.StartActivity("run");
-                return run();
+                var started = Stopwatch.GetTimestamp();
+                try
+                {
+                    return run();
+                }
+                finally
+                {
+                    Statistics.RecordUnbatchedRun(Stopwatch.GetElapsedTime(started));
+                }
             }
             finally
             {
@@ -254,6 +297,7 @@ public sealed class ModelVersion : IDisposable
         _retired = true;
         _textBatcher?.Dispose();
         _imageBatcher?.Dispose();
+        _tensorBatcher?.Dispose();
         SpinWait.SpinUntil(() => Volatile.Read(ref _runsOutsideBatcher) == 0, TimeSpan.FromSeconds(30));
         _session.Dispose();
     }
@@ -275,7 +319,10 @@ public sealed class ModelVersion : IDisposable
         [.. metadata.Select(entry => new TensorDescription(
             entry.Key,
             entry.Value.IsTensor ? entry.Value.ElementDataType.ToString().ToUpperInvariant() : entry.Value.OnnxValueType.ToString(),
-            [.. entry.Value.Dimensions.Select(d => (long)d)]))];
+            [.. entry.Value.Dimensions.Select(d => (long)d)])
+        {
+            ProtocolType = entry.Value.IsTensor ? TensorDataTypes.FromElementType(entry.Value.ElementDataType) : null,
+        })];
 }
 
 /// <summary>What the loader assembles before a <see cref="ModelVersion"/> exists.</summary>

@@ -40,7 +40,7 @@ public sealed class AppHostFixture : IAsyncLifetime
             [
                 "--Infrastructure:Mode=local",
                 $"--Infrastructure:DataDirectory={_dataDirectory}",
-                $"--Inference:ExtraModelRoots={_referenceModels.Path}",
+                $"--Inference:ExtraModelRoots={_referenceModels.Path};{TestPaths.TestModels}",
             ],
             timeout.Token);
         builder.Services.AddLogging(logging => logging

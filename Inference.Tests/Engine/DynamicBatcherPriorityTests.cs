@@ -21,11 +21,11 @@ public sealed class DynamicBatcherPriorityTests(EngineFixture fixture) : IClassF
         }
     }
 
-    private (DynamicBatcher<EncodedText> Batcher, RecordingRun Run, Func<string, EncodedText> Encode) Create(int maxBatch, int maxQueue = 64)
+    private (DynamicBatcher<EncodedText, float[]> Batcher, RecordingRun Run, Func<string, EncodedText> Encode) Create(int maxBatch, int maxQueue = 64)
     {
         var model = fixture.Engine.ResolveTextModel("sentiment", null);
         var recording = new RecordingRun(model.RunTextBatch);
-        var batcher = new DynamicBatcher<EncodedText>("sentiment", 1, new BatchingPlan(true, maxBatch, TimeSpan.FromMilliseconds(1), maxQueue), recording.Run);
+        var batcher = new DynamicBatcher<EncodedText, float[]>("sentiment", 1, new BatchingPlan(true, maxBatch, TimeSpan.FromMilliseconds(1), maxQueue), recording.Run);
         return (batcher, recording, model.TextEncoder!.Encode);
     }
 

@@ -26,11 +26,11 @@ public sealed class DynamicBatcherTests(EngineFixture fixture) : IClassFixture<E
         }
     }
 
-    private (DynamicBatcher<EncodedText> Batcher, GatedRun Run, Func<string, EncodedText> Encode) Create(int maxBatch = 8, int maxQueue = 64)
+    private (DynamicBatcher<EncodedText, float[]> Batcher, GatedRun Run, Func<string, EncodedText> Encode) Create(int maxBatch = 8, int maxQueue = 64)
     {
         var model = fixture.Engine.ResolveTextModel("sentiment", null);
         var gated = new GatedRun(model.RunTextBatch);
-        var batcher = new DynamicBatcher<EncodedText>("sentiment", 1, new BatchingPlan(true, maxBatch, TimeSpan.FromMilliseconds(1), maxQueue), gated.Run);
+        var batcher = new DynamicBatcher<EncodedText, float[]>("sentiment", 1, new BatchingPlan(true, maxBatch, TimeSpan.FromMilliseconds(1), maxQueue), gated.Run);
         return (batcher, gated, model.TextEncoder!.Encode);
     }
 

@@ -17,7 +17,7 @@ public sealed class EngineFixture : IDisposable
     {
         var options = Options.Create(new InferenceOptions
         {
-            ModelRoots = [TestPaths.ProjectModels, _referenceModels.Path],
+            ModelRoots = [TestPaths.ProjectModels, _referenceModels.Path, TestPaths.TestModels],
             ExecutionProvider = ExecutionProviders.Cpu,
         });
         Repository = new ModelRepository(options, NullLogger<ModelRepository>.Instance);
