@@ -1,0 +1,62 @@
+using System.Reflection;
+using Inference.Api.Inference;
+using Inference.Api.Models;
+
+namespace Inference.Api.OpenInference;
+
+/// <summary>A tensor as model metadata describes it: protocol datatype and shape, -1 for a dynamic dimension.</summary>
+public sealed record TensorMetadata(string Name, string Datatype, long[] Shape);
+
+/// <summary>The protocol's model metadata: the same over REST and gRPC.</summary>
+public sealed record ModelMetadata(string Name, IReadOnlyList<string> Versions, string Platform, IReadOnlyList<TensorMetadata> Inputs, IReadOnlyList<TensorMetadata> Outputs);
+
+/// <summary>
+/// Server and model metadata, liveness and readiness as the Open Inference Protocol (KServe v2, Triton) reports
+/// them; shared by the REST routes and the gRPC service so both always say the same.
+/// </summary>
+public sealed class ProtocolMetadata(ModelRepository repository)
+{
+    public const string ServerName = "inference";
+    public const string Platform = "onnxruntime_onnx";
+
+    /// <summary>Protocol extensions this server implements, as Triton names them.</summary>
+    public static readonly IReadOnlyList<string> Extensions =
+        ["binary_tensor_data", "classification", "model_repository", "statistics"];
+
+    public static string ServerVersion { get; } =
+        typeof(ProtocolMetadata).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "1.0.0";
+
+    /// <summary>Ready once every configured model has been tried (a broken model does not hold the server back).</summary>
+    public bool ServerReady => repository.IsLoaded;
+
+    /// <summary>Whether the model (or the given version of it) can serve now.</summary>
+    public bool ModelReady(string name, int? version)
+    {
+        var entry = repository.Models.FirstOrDefault(model => string.Equals(model.Name, name, StringComparison.OrdinalIgnoreCase));
+        return entry is { State: ModelStates.Ready }
+            && (version is null ? entry.Versions.Count > 0 : entry.Versions.ContainsKey(version.Value));
+    }
+
+    /// <summary>
+    /// Metadata of a model: all its served versions, and the inputs and outputs of the given version (the newest
+    /// when none is given). Throws <see cref="InferenceException"/> (not found / unavailable) like inference does.
+    /// </summary>
+    public ModelMetadata Describe(string name, int? version)
+    {
+        if (version is < 1)
+        {
+            throw InferenceException.InvalidInput($"version must be a positive number, not {version}.");
+        }
+        var model = repository.Resolve(name, version);
+        var entry = repository.Models.First(candidate => string.Equals(candidate.Name, model.Name, StringComparison.OrdinalIgnoreCase));
+        return new ModelMetadata(
+            model.Name,
+            [.. entry.Versions.Keys.Order().Select(v => v.ToString())],
+            Platform,
+            [.. model.Inputs.Select(Describe)],
+            [.. model.Outputs.Select(Describe)]);
+    }
+
+    private static TensorMetadata Describe(TensorDescription tensor) =>
+        new(tensor.Name, tensor.ProtocolType?.ToString() ?? tensor.ElementType, tensor.Shape);
+}
