@@ -4,6 +4,7 @@ using Inference.Api.Data;
 using Inference.Api.Inference;
 using Inference.Api.Jobs;
 using Inference.Api.Models;
+using Inference.Api.OpenInference;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
@@ -47,6 +48,8 @@ public static class ApplicationServiceExtensions
         services.AddSingleton<InferenceEngine>();
         services.AddSingleton<PredictionCache>();
         services.AddSingleton<PredictionLog>();
+        services.AddSingleton<ProtocolMetadata>();
+        services.AddOptions<OpenInferenceOptions>().Bind(builder.Configuration.GetSection(OpenInferenceOptions.SectionName));
 
         services.AddHostedService<DatabaseMigrator>();
         services.AddHostedService<ModelLoadingService>();
@@ -56,6 +59,7 @@ public static class ApplicationServiceExtensions
         services.AddHealthChecks().AddCheck<ModelsHealthCheck>("models");
         // Binding failures throw in every environment so BadRequestExceptionHandler can say what was wrong.
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        services.AddExceptionHandler<OpenInferenceExceptionHandler>();
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         services.AddProblemDetails(options => options.CustomizeProblemDetails = DescribeUnsupportedMediaType);
         services.AddOpenApi();
@@ -86,6 +90,7 @@ public static class ApplicationServiceExtensions
         app.MapPredictionApi();
         app.MapModelsApi();
         app.MapJobsApi();
+        app.MapOpenInferenceApi();
         return app;
     }
 }

@@ -1,0 +1,218 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Inference.Api.Data;
+using Inference.Api.Inference;
+using Inference.Api.Models;
+using Inference.Api.OpenInference;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace Inference.Api.Apis;
+
+/// <summary>What the protocol handlers need, injected as one parameter.</summary>
+public sealed record OpenInferenceServices(
+    InferenceEngine Engine,
+    ProtocolMetadata Metadata,
+    ModelRepository Repository,
+    PredictionLog Log,
+    IOptions<OpenInferenceOptions> Options);
+
+/// <summary>
+/// The Open Inference Protocol (KServe v2, as Triton speaks it) over REST: health, metadata, inference with the binary
+/// tensor data and classification extensions, statistics and the model repository extension, so Triton and KServe
+/// clients work unchanged against <c>http://host:port</c>.
+/// </summary>
+public static class OpenInferenceApi
+{
+    /// <summary>How protocol inferences are labelled in the prediction log.</summary>
+    public const string PredictionRoute = "v2/infer";
+
+    private const long RepositoryRequestMaxBytes = 64 * 1024;
+
+    private const string InferDescription =
+        "JSON body {\"id\", \"inputs\": [{\"name\", \"shape\", \"datatype\", \"data\"}], \"outputs\": [{\"name\", \"parameters\"}], \"parameters\"}; "
+        + "data is flat or nested row-major; BOOL as true/false, BYTES as strings, FP16/BF16 only as binary data. "
+        + "Binary tensor data extension: the JSON header is followed by each input's raw little-endian bytes (BYTES: 4-byte little-endian length + bytes "
+        + "per element) in input order; the header Inference-Header-Content-Length gives the JSON's length and each such input has "
+        + "parameters.binary_data_size. Outputs come back as binary data when an output asks for parameters.binary_data or the request sets "
+        + "parameters.binary_data_output; the response is then application/octet-stream with Inference-Header-Content-Length. "
+        + "parameters.classification = k on an output returns its top k classes as BYTES \"score:index:label\".";
+
+    public static IEndpointRouteBuilder MapOpenInferenceApi(this IEndpointRouteBuilder app)
+    {
+        var protocol = app.MapGroup("v2").WithTags("Open Inference Protocol").AddEndpointFilter<OpenInferenceErrorFilter>();
+
+        var metadata = protocol.MapGroup("");
+        metadata.MapGet("health/live", Live).WithName("OipServerLive").WithSummary("Server liveness: 200 when live");
+        metadata.MapGet("health/ready", Ready).WithName("OipServerReady").WithSummary("Server readiness: 200 when every model has been tried, 400 before");
+        metadata.MapGet("", ServerMetadata).WithName("OipServerMetadata").WithSummary("Server name, version and protocol extensions");
+        metadata.MapGet("models/{name}/ready", ModelReady).WithName("OipModelReady").WithSummary("Model readiness: 200 when it can serve, 400 otherwise");
+        metadata.MapGet("models/{name}/versions/{version}/ready", ModelReady).WithName("OipModelVersionReady").WithSummary("Model version readiness");
+        metadata.MapGet("models/{name}", ModelMetadata).WithName("OipModelMetadata")
+            .WithSummary("Model metadata: versions, platform, inputs and outputs (-1 for dynamic dimensions)")
+            .ProducesProtocolErrors(StatusCodes.Status404NotFound, StatusCodes.Status503ServiceUnavailable);
+        metadata.MapGet("models/{name}/versions/{version}", ModelMetadata).WithName("OipModelVersionMetadata").WithSummary("Model version metadata")
+            .ProducesProtocolErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status503ServiceUnavailable);
+        metadata.MapGet("models/stats", AllStatistics).WithName("OipStatistics").WithSummary("Statistics of every loaded model version (Triton's shape)");
+        metadata.MapGet("models/{name}/stats", ModelStatistics).WithName("OipModelStatistics").WithSummary("Statistics of a model's versions")
+            .ProducesProtocolErrors(StatusCodes.Status404NotFound);
+        metadata.MapGet("models/{name}/versions/{version}/stats", ModelStatistics).WithName("OipModelVersionStatistics")
+            .WithSummary("Statistics of one model version").ProducesProtocolErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
+
+        var inference = protocol.MapGroup("");
+        inference.MapPost("models/{name}/infer", Infer).WithName("OipInfer").WithSummary("Run a model on raw tensors (JSON or binary tensor data)")
+            .WithDescription(InferDescription).ProducesInferenceErrors();
+        inference.MapPost("models/{name}/versions/{version}/infer", Infer).WithName("OipInferVersion").WithSummary("Run one version of a model on raw tensors")
+            .WithDescription(InferDescription).ProducesInferenceErrors();
+
+        var repository = protocol.MapGroup("repository");
+        repository.MapPost("index", RepositoryIndex).WithName("OipRepositoryIndex")
+            .WithSummary("Every model and version with its state; body {\"ready\": true} lists only ready ones")
+            .ProducesProtocolErrors(StatusCodes.Status400BadRequest);
+        repository.MapPost("models/{name}/load", LoadModel).WithName("OipLoadModel").WithSummary("Load or reload a model from its folder")
+            .ProducesProtocolErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
+        repository.MapPost("models/{name}/unload", UnloadModel).WithName("OipUnloadModel").WithSummary("Stop serving a model")
+            .ProducesProtocolErrors(StatusCodes.Status404NotFound);
+
+        // Anything else under /v2 answers in the protocol's form too, not with an HTML or ProblemDetails 404/405.
+        protocol.Map("{**path}", UnknownRoute).ExcludeFromDescription();
+        return app;
+    }
+
+    public static Ok Live() => TypedResults.Ok();
+
+    public static Results<Ok, BadRequest> Ready(ProtocolMetadata metadata) =>
+        metadata.ServerReady ? TypedResults.Ok() : TypedResults.BadRequest();
+
+    public static Ok<ServerMetadataResponse> ServerMetadata() =>
+        TypedResults.Ok(new ServerMetadataResponse(ProtocolMetadata.ServerName, ProtocolMetadata.ServerVersion, ProtocolMetadata.Extensions));
+
+    public static Results<Ok, BadRequest> ModelReady(string name, string? version, ProtocolMetadata metadata) =>
+        TryParseVersion(version, out var number) && metadata.ModelReady(name, number) ? TypedResults.Ok() : TypedResults.BadRequest();
+
+    public static Ok<ModelMetadata> ModelMetadata(string name, string? version, ProtocolMetadata metadata) =>
+        TypedResults.Ok(metadata.Describe(name, ParseVersion(version)));
+
+    public static async Task<OpenInferenceResponse> Infer(
+        string name, string? version, HttpRequest request, [AsParameters] OpenInferenceServices services, CancellationToken cancellationToken)
+    {
+        var model = ResolveForInference(services.Engine, name, version);
+        var headerLength = OpenInferenceRequestReader.ParseHeaderLength(request.Headers[OpenInferenceResponse.HeaderContentLength]);
+        TensorInferenceRequest inferenceRequest;
+        using (var body = await OpenInferenceRequestBody.ReadAsync(request, services.Options.Value.MaxRequestBytes, cancellationToken))
+        {
+            inferenceRequest = OpenInferenceRequestReader.Read(body.Span, headerLength);
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        var outputs = await services.Engine.InferTensorsAsync(
+            model, inferenceRequest.Inputs, inferenceRequest.OutputNames, InferencePriority.Online, cancellationToken);
+        outputs = inferenceRequest.ApplyClassification(outputs, model);
+        services.Log.Add(TensorPredictionRecords.Create(
+            model, inferenceRequest.Inputs, outputs, PredictionRoute, Stopwatch.GetElapsedTime(started).TotalMilliseconds));
+
+        bool[] binary = [.. Enumerable.Range(0, outputs.Length).Select(inferenceRequest.IsBinary)];
+        return new OpenInferenceResponse(model.Name, model.Version, inferenceRequest.Id, outputs, binary);
+    }
+
+    /// <summary>The model version an inference request runs on: the one place a version is chosen for it.</summary>
+    public static ModelVersion ResolveForInference(InferenceEngine engine, string name, string? version) =>
+        engine.ResolveModel(name, ParseVersion(version));
+
+    public static Ok<ModelStatisticsResponse> AllStatistics(ModelRepository repository) =>
+        TypedResults.Ok(new ModelStatisticsResponse(
+            [.. repository.Models.SelectMany(entry => entry.Versions.Values.OrderBy(model => model.Version).Select(Statistics))]));
+
+    public static Ok<ModelStatisticsResponse> ModelStatistics(string name, string? version, ModelRepository repository)
+    {
+        var number = ParseVersion(version);
+        var entry = repository.Models.FirstOrDefault(model => string.Equals(model.Name, name, StringComparison.OrdinalIgnoreCase))
+            ?? throw InferenceException.ModelNotFound($"Model '{name}' does not exist.");
+        if (number is { } wanted && !entry.Versions.ContainsKey(wanted))
+        {
+            throw InferenceException.ModelNotFound($"Model '{name}' has no version {wanted}.");
+        }
+        return TypedResults.Ok(new ModelStatisticsResponse(
+            [.. entry.Versions.Values.Where(model => number is null || model.Version == number).OrderBy(model => model.Version).Select(Statistics)]));
+    }
+
+    public static async Task<Ok<RepositoryIndexEntry[]>> RepositoryIndex(HttpRequest request, ModelRepository repository, CancellationToken cancellationToken)
+    {
+        var readyOnly = false;
+        using (var body = await OpenInferenceRequestBody.ReadAsync(request, RepositoryRequestMaxBytes, cancellationToken))
+        {
+            if (body.Length > 0)
+            {
+                try
+                {
+                    readyOnly = JsonSerializer.Deserialize<RepositoryIndexRequest>(body.Span, JsonSerializerOptions.Web)?.Ready ?? false;
+                }
+                catch (JsonException exception)
+                {
+                    throw InferenceException.InvalidInput($"The index request is not valid JSON ({{\"ready\": true}}): {exception.Message}");
+                }
+            }
+        }
+
+        var rows = repository.Models.SelectMany(entry => entry.Versions.Count == 0
+            ? [new RepositoryIndexEntry(entry.Name, "", entry.State, entry.Reason ?? "")]
+            : entry.Versions.Keys.Order().Select(version =>
+                new RepositoryIndexEntry(entry.Name, version.ToString(CultureInfo.InvariantCulture), entry.State, entry.Reason ?? "")));
+        return TypedResults.Ok(rows.Where(row => !readyOnly || row.State == ModelStates.Ready).ToArray());
+    }
+
+    public static async Task<Ok> LoadModel(string name, ModelRepository repository, CancellationToken cancellationToken)
+    {
+        var entry = await repository.LoadAsync(name, cancellationToken);
+        return entry.State == ModelStates.Ready
+            ? TypedResults.Ok()
+            : throw InferenceException.InvalidInput($"Model '{name}' failed to load: {entry.Reason}");
+    }
+
+    public static async Task<Ok> UnloadModel(string name, ModelRepository repository, CancellationToken cancellationToken)
+    {
+        await repository.UnloadAsync(name, cancellationToken);
+        return TypedResults.Ok();
+    }
+
+    public static JsonHttpResult<OpenInferenceError> UnknownRoute(HttpRequest request) =>
+        OpenInferenceErrors.Error(StatusCodes.Status404NotFound, $"There is no protocol route {request.Method} {request.Path}.");
+
+    private static ModelStatisticsDocument Statistics(ModelVersion model) =>
+        ModelStatisticsDocument.From(model.Name, model.Version, model.Statistics.Snapshot());
+
+    /// <summary>A version from the URL: null when absent; a positive integer otherwise, or 400.</summary>
+    private static int? ParseVersion(string? version) =>
+        TryParseVersion(version, out var number)
+            ? number
+            : throw InferenceException.InvalidInput($"Model version '{version}' is not a positive integer.");
+
+    private static bool TryParseVersion(string? version, out int? number)
+    {
+        number = null;
+        if (string.IsNullOrEmpty(version))
+        {
+            return true;
+        }
+        if (int.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed > 0)
+        {
+            number = parsed;
+            return true;
+        }
+        return false;
+    }
+
+    private static RouteHandlerBuilder ProducesProtocolErrors(this RouteHandlerBuilder builder, params int[] statusCodes)
+    {
+        foreach (var statusCode in statusCodes)
+        {
+            builder.Produces<OpenInferenceError>(statusCode);
+        }
+        return builder;
+    }
+
+    private static RouteHandlerBuilder ProducesInferenceErrors(this RouteHandlerBuilder builder) =>
+        builder.ProducesProtocolErrors(
+            StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status503ServiceUnavailable);
+}
