@@ -4,10 +4,13 @@ using Inference.Api.Data;
 using Inference.Api.Inference;
 using Inference.Api.Jobs;
 using Inference.Api.Models;
+using Inference.Api.RateLimiting;
+using Inference.Api.Security;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using StackExchange.Redis;
 
 namespace Inference.Api.Extensions;
@@ -52,6 +55,9 @@ public static class ApplicationServiceExtensions
         services.AddHostedService<ModelLoadingService>();
         services.AddHostedService<PredictionLogWriter>();
         builder.AddBatchJobs();
+        services.TryAddSingleton(TimeProvider.System);
+        builder.AddApiKeyAccess();
+        builder.AddApiRateLimits();
 
         services.AddHealthChecks().AddCheck<ModelsHealthCheck>("models");
         // Binding failures throw in every environment so BadRequestExceptionHandler can say what was wrong.
@@ -80,12 +86,17 @@ public static class ApplicationServiceExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        // Authorization before rate limiting: rejected callers spend no permits; partitions need the key's id.
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseApiRateLimits();
 
         app.MapOpenApi();
         app.MapScalarApiReference();
         app.MapPredictionApi();
         app.MapModelsApi();
         app.MapJobsApi();
+        app.MapApiKeysApi();
         return app;
     }
 }
