@@ -69,7 +69,7 @@ public sealed partial class RateLimitStoreMonitor : IDisposable
         if (Interlocked.Exchange(ref _inOutage, 1) == 0)
         {
             _outages.Add(1);
-            LogFallingBack(exception?.GetType().Name ?? "not connected", exception?.Message);
+            LogFallingBack(exception is null ? "the connection is down" : $"{exception.GetType().Name}: {exception.Message}");
         }
     }
 
@@ -77,8 +77,8 @@ public sealed partial class RateLimitStoreMonitor : IDisposable
         _localDecisions.Add(1, new KeyValuePair<string, object?>("policy", policy));
 
     [LoggerMessage(EventId = 4201, Level = LogLevel.Warning,
-        Message = "Redis is unreachable for rate limiting ({Reason}: {Detail}); limits are enforced per replica in process until it answers again")]
-    private partial void LogFallingBack(string reason, string? detail);
+        Message = "Redis is unreachable for rate limiting ({Reason}); limits are enforced per replica in process until it answers again")]
+    private partial void LogFallingBack(string reason);
 
     [LoggerMessage(EventId = 4202, Level = LogLevel.Information, Message = "Redis answers again; rate limits are shared across replicas again")]
     private partial void LogRedisRestored();
