@@ -28,7 +28,7 @@ public static class ApiKeysApi
 
     public static IEndpointRouteBuilder MapApiKeysApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("api/admin/keys").WithTags("API keys").RequireAdminAccess().RequireRateLimiting(RateLimitPolicies.Admin);
+        var api = app.MapGroup("api/admin/keys").WithTags("API keys").RequireAdminAccess().WithRateLimit(RateLimitPolicies.Admin);
 
         api.MapPost("/", CreateKey).WithName("CreateApiKey")
             .WithSummary("Create an API key")

@@ -33,7 +33,7 @@ public static class JobsApi
     {
         var options = app.ServiceProvider.GetRequiredService<IOptions<BatchJobOptions>>().Value;
         var api = app.MapGroup("api/jobs").WithTags("Jobs").AddEndpointFilter<InferenceErrorFilter>()
-            .RequireInferAccess().RequireRateLimiting(RateLimitPolicies.Jobs);
+            .RequireInferAccess().WithRateLimit(RateLimitPolicies.Jobs);
 
         api.MapPost("/", SubmitJob)
             .WithName("SubmitJob")

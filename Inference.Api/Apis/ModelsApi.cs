@@ -53,7 +53,7 @@ public static class ModelsApi
         api.MapGet("/{name}", GetModel).WithName("GetModel").WithSummary("Get one model").ProducesProblem(StatusCodes.Status404NotFound);
 
         var admin = app.MapGroup("api/admin/models").WithTags("Model repository").AddEndpointFilter<InferenceErrorFilter>()
-            .RequireAdminAccess().RequireRateLimiting(RateLimitPolicies.Admin);
+            .RequireAdminAccess().WithRateLimit(RateLimitPolicies.Admin);
         admin.MapPost("/{name}/load", LoadModel).WithName("LoadModel")
             .WithSummary("Load or reload a model from its folder")
             .WithDescription("New versions replace the loaded ones only if they load and warm up; otherwise the old ones keep serving and 400 says why.")

@@ -28,7 +28,7 @@ public static class PredictionApi
     public static IEndpointRouteBuilder MapPredictionApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("api/predict").WithTags("Predict").AddEndpointFilter<InferenceErrorFilter>()
-            .RequireInferAccess().RequireRateLimiting(RateLimitPolicies.Predict);
+            .RequireInferAccess().WithRateLimit(RateLimitPolicies.Predict);
 
         api.MapPost("/text", PredictText)
             .WithName("PredictText")

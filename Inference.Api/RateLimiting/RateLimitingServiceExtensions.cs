@@ -41,6 +41,10 @@ public static class RateLimitingServiceExtensions
         return app;
     }
 
+    /// <summary>Applies a <see cref="RateLimitPolicies"/> policy and documents its 429 answer.</summary>
+    public static TBuilder WithRateLimit<TBuilder>(this TBuilder builder, string policy) where TBuilder : IEndpointConventionBuilder =>
+        builder.RequireRateLimiting(policy).WithMetadata(AccessServiceExtensions.Problem(StatusCodes.Status429TooManyRequests));
+
     private static RateLimitPartition<string> Partition(HttpContext context, string policy)
     {
         var caller = context.User.FindFirstValue(ApiKeyClaims.KeyId) is { } keyId

@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Inference.Api.Security;
 
@@ -27,9 +29,14 @@ public static class AccessServiceExtensions
     /// is on; anonymous callers otherwise.
     /// </summary>
     public static TBuilder RequireInferAccess<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.RequireAuthorization(AccessPolicies.Infer);
+        builder.RequireAuthorization(AccessPolicies.Infer).WithMetadata(Problem(StatusCodes.Status401Unauthorized));
 
     /// <summary>Management routes: always a key with the <c>admin</c> scope.</summary>
     public static TBuilder RequireAdminAccess<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.RequireAuthorization(AccessPolicies.Admin);
+        builder.RequireAuthorization(AccessPolicies.Admin)
+            .WithMetadata(Problem(StatusCodes.Status401Unauthorized), Problem(StatusCodes.Status403Forbidden));
+
+    /// <summary>OpenAPI: the route may answer <paramref name="statusCode"/> with ProblemDetails.</summary>
+    internal static IProducesResponseTypeMetadata Problem(int statusCode) =>
+        new ProducesResponseTypeMetadata(statusCode, typeof(ProblemDetails), ["application/problem+json"]);
 }

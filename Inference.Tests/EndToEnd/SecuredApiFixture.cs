@@ -69,6 +69,8 @@ public sealed class SecuredApiFixture : IAsyncLifetime
             .WithEnvironment("Inference__Auth__RequireApiKey", "true")
             .WithEnvironment("Inference__RateLimits__Predict__PermitLimit", PredictLimit.ToString(CultureInfo.InvariantCulture))
             .WithEnvironment("Inference__RateLimits__Predict__Window", PredictWindow.ToString("c", CultureInfo.InvariantCulture))
+            // The tests create and list keys in quick succession with the one bootstrap key.
+            .WithEnvironment("Inference__RateLimits__Admin__PermitLimit", "1000")
             // Job consumers would only add load; these tests submit no jobs.
             .WithEnvironment("Jobs__ConsumerEnabled", "false");
 
