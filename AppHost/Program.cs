@@ -2,12 +2,14 @@ var builder = DistributedApplication.CreateBuilder(args);
 builder.AddComposePublishing();
 
 var (inferenceDb, redis) = builder.AddInferenceInfrastructure();
+var adminKey = builder.AddAdminKeyParameter();
 
 var api = builder.AddProject<Projects.Inference_Api>("inference-api")
     // The API reads connection strings only; per-property variables would spread the secrets further.
     .WithReferenceEnvironment(ReferenceEnvironmentInjectionFlags.ConnectionString)
     .WithReference(inferenceDb).WaitFor(inferenceDb)
     .WithReference(redis).WaitFor(redis)
+    .WithEnvironment("Inference__Auth__BootstrapAdminKey", adminKey)
     .WithModelRoots()
     .WithGpuExecution()
     .WithExternalHttpEndpoints()
@@ -33,6 +35,8 @@ else
 builder.AddProject<Projects.Inference_Dashboard>("inference-dashboard")
     .WithReferenceEnvironment(ReferenceEnvironmentInjectionFlags.ServiceDiscovery)
     .WithReference(api).WaitFor(api)
+    // The admin UI calls the API, which may require a key.
+    .WithEnvironment("InferenceApi__ApiKey", adminKey)
     .WithExternalHttpEndpoints()
     .WithHttpProbe(ProbeType.Readiness, "/health", endpointName: "http");
 

@@ -4,6 +4,8 @@ using Inference.Api.Data;
 using Inference.Api.Inference;
 using Inference.Api.Jobs;
 using Inference.Api.Models;
+using Inference.Api.RateLimiting;
+using Inference.Api.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
@@ -30,7 +32,8 @@ public static class JobsApi
     public static IEndpointRouteBuilder MapJobsApi(this IEndpointRouteBuilder app)
     {
         var options = app.ServiceProvider.GetRequiredService<IOptions<BatchJobOptions>>().Value;
-        var api = app.MapGroup("api/jobs").WithTags("Jobs").AddEndpointFilter<InferenceErrorFilter>();
+        var api = app.MapGroup("api/jobs").WithTags("Jobs").AddEndpointFilter<InferenceErrorFilter>()
+            .RequireInferAccess().WithRateLimit(RateLimitPolicies.Jobs);
 
         api.MapPost("/", SubmitJob)
             .WithName("SubmitJob")

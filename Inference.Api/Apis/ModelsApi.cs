@@ -1,4 +1,6 @@
 using Inference.Api.Models;
+using Inference.Api.RateLimiting;
+using Inference.Api.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Inference.Api.Apis;
@@ -46,11 +48,12 @@ public static class ModelsApi
 {
     public static IEndpointRouteBuilder MapModelsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("api/models").WithTags("Models");
+        var api = app.MapGroup("api/models").WithTags("Models").RequireInferAccess();
         api.MapGet("/", ListModels).WithName("ListModels").WithSummary("List every model, servable or not");
         api.MapGet("/{name}", GetModel).WithName("GetModel").WithSummary("Get one model").ProducesProblem(StatusCodes.Status404NotFound);
 
-        var admin = app.MapGroup("api/admin/models").WithTags("Model repository").AddEndpointFilter<InferenceErrorFilter>();
+        var admin = app.MapGroup("api/admin/models").WithTags("Model repository").AddEndpointFilter<InferenceErrorFilter>()
+            .RequireAdminAccess().WithRateLimit(RateLimitPolicies.Admin);
         admin.MapPost("/{name}/load", LoadModel).WithName("LoadModel")
             .WithSummary("Load or reload a model from its folder")
             .WithDescription("New versions replace the loaded ones only if they load and warm up; otherwise the old ones keep serving and 400 says why.")

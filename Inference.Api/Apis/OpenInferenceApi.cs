@@ -5,6 +5,8 @@ using Inference.Api.Data;
 using Inference.Api.Inference;
 using Inference.Api.Models;
 using Inference.Api.OpenInference;
+using Inference.Api.RateLimiting;
+using Inference.Api.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -43,9 +45,12 @@ public static class OpenInferenceApi
     {
         var protocol = app.MapGroup("v2").WithTags("Open Inference Protocol").AddEndpointFilter<OpenInferenceErrorFilter>();
 
-        var metadata = protocol.MapGroup("");
-        metadata.MapGet("health/live", Live).WithName("OipServerLive").WithSummary("Server liveness: 200 when live");
-        metadata.MapGet("health/ready", Ready).WithName("OipServerReady").WithSummary("Server readiness: 200 when every model has been tried, 400 before");
+        // Probes stay open, as orchestrators call them without credentials.
+        var health = protocol.MapGroup("");
+        health.MapGet("health/live", Live).WithName("OipServerLive").WithSummary("Server liveness: 200 when live");
+        health.MapGet("health/ready", Ready).WithName("OipServerReady").WithSummary("Server readiness: 200 when every model has been tried, 400 before");
+
+        var metadata = protocol.MapGroup("").RequireInferAccess();
         metadata.MapGet("", ServerMetadata).WithName("OipServerMetadata").WithSummary("Server name, version and protocol extensions");
         metadata.MapGet("models/{name}/ready", ModelReady).WithName("OipModelReady").WithSummary("Model readiness: 200 when it can serve, 400 otherwise");
         metadata.MapGet("models/{name}/versions/{version}/ready", ModelReady).WithName("OipModelVersionReady").WithSummary("Model version readiness");
@@ -60,13 +65,13 @@ public static class OpenInferenceApi
         metadata.MapGet("models/{name}/versions/{version}/stats", ModelStatistics).WithName("OipModelVersionStatistics")
             .WithSummary("Statistics of one model version").ProducesProtocolErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
 
-        var inference = protocol.MapGroup("");
+        var inference = protocol.MapGroup("").RequireInferAccess().WithRateLimit(RateLimitPolicies.Protocol);
         inference.MapPost("models/{name}/infer", Infer).WithName("OipInfer").WithSummary("Run a model on raw tensors (JSON or binary tensor data)")
             .WithDescription(InferDescription).ProducesInferenceErrors();
         inference.MapPost("models/{name}/versions/{version}/infer", Infer).WithName("OipInferVersion").WithSummary("Run one version of a model on raw tensors")
             .WithDescription(InferDescription).ProducesInferenceErrors();
 
-        var repository = protocol.MapGroup("repository");
+        var repository = protocol.MapGroup("repository").RequireAdminAccess().WithRateLimit(RateLimitPolicies.Admin);
         repository.MapPost("index", RepositoryIndex).WithName("OipRepositoryIndex")
             .WithSummary("Every model and version with its state; body {\"ready\": true} lists only ready ones")
             .ProducesProtocolErrors(StatusCodes.Status400BadRequest);

@@ -4,6 +4,8 @@ using Inference.Api.Caching;
 using Inference.Api.Data;
 using Inference.Api.Inference;
 using Inference.Api.Models;
+using Inference.Api.RateLimiting;
+using Inference.Api.Security;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -25,7 +27,8 @@ public static class PredictionApi
 
     public static IEndpointRouteBuilder MapPredictionApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("api/predict").WithTags("Predict").AddEndpointFilter<InferenceErrorFilter>();
+        var api = app.MapGroup("api/predict").WithTags("Predict").AddEndpointFilter<InferenceErrorFilter>()
+            .RequireInferAccess().WithRateLimit(RateLimitPolicies.Predict);
 
         api.MapPost("/text", PredictText)
             .WithName("PredictText")

@@ -11,6 +11,8 @@ public sealed class InferenceDbContext(DbContextOptions<InferenceDbContext> opti
 
     public DbSet<BatchJobResult> BatchJobResults => Set<BatchJobResult>();
 
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<PredictionRecord>(prediction =>
@@ -49,6 +51,14 @@ public sealed class InferenceDbContext(DbContextOptions<InferenceDbContext> opti
             result.Property(r => r.InputPreview).HasMaxLength(256);
             result.Property(r => r.ProcessedBy).HasMaxLength(128);
             result.HasOne<BatchJob>().WithMany().HasForeignKey(r => r.JobId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<ApiKey>(key =>
+        {
+            key.ToTable("api_keys");
+            key.Property(k => k.Name).HasMaxLength(128);
+            key.Property(k => k.Prefix).HasMaxLength(16);
+            key.HasIndex(k => k.Prefix).IsUnique();
         });
     }
 }

@@ -5,10 +5,13 @@ using Inference.Api.Inference;
 using Inference.Api.Jobs;
 using Inference.Api.Models;
 using Inference.Api.OpenInference;
+using Inference.Api.RateLimiting;
+using Inference.Api.Security;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using StackExchange.Redis;
 
 namespace Inference.Api.Extensions;
@@ -55,6 +58,9 @@ public static class ApplicationServiceExtensions
         services.AddHostedService<ModelLoadingService>();
         services.AddHostedService<PredictionLogWriter>();
         builder.AddBatchJobs();
+        services.TryAddSingleton(TimeProvider.System);
+        builder.AddApiKeyAccess();
+        builder.AddApiRateLimits();
 
         services.AddHealthChecks().AddCheck<ModelsHealthCheck>("models");
         // Binding failures throw in every environment so BadRequestExceptionHandler can say what was wrong.
@@ -84,6 +90,10 @@ public static class ApplicationServiceExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        // Authorization before rate limiting: rejected callers spend no permits; partitions need the key's id.
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseApiRateLimits();
 
         app.MapOpenApi();
         app.MapScalarApiReference();
@@ -91,6 +101,7 @@ public static class ApplicationServiceExtensions
         app.MapModelsApi();
         app.MapJobsApi();
         app.MapOpenInferenceApi();
+        app.MapApiKeysApi();
         return app;
     }
 }

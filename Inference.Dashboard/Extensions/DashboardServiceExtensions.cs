@@ -9,6 +9,9 @@ public static class DashboardServiceExtensions
     /// <summary>Configuration key of the inference API's base address.</summary>
     public const string InferenceApiBaseAddressKey = "InferenceApi:BaseAddress";
 
+    /// <summary>Configuration key of the API key the dashboard sends (the AppHost passes the admin key).</summary>
+    public const string InferenceApiKeyKey = "InferenceApi:ApiKey";
+
     // Resolved by Aspire service discovery: https when the API exposes it, http otherwise.
     private const string DefaultInferenceApiBaseAddress = "https+http://inference-api";
 
@@ -26,7 +29,15 @@ public static class DashboardServiceExtensions
             ? configured
             : DefaultInferenceApiBaseAddress;
 
-        builder.Services.AddHttpClient<InferenceApiClient>(client => client.BaseAddress = new Uri(baseAddress));
+        var apiKey = builder.Configuration[InferenceApiKeyKey];
+        builder.Services.AddHttpClient<InferenceApiClient>(client =>
+        {
+            client.BaseAddress = new Uri(baseAddress);
+            if (!string.IsNullOrEmpty(apiKey))
+            {
+                client.DefaultRequestHeaders.Add("X-API-Key", apiKey);
+            }
+        });
 
         return builder;
     }

@@ -103,7 +103,11 @@ public sealed class ComposeFileTests
         Assert.NotEmpty(passwords);
         Assert.All(passwords, variable => Assert.Matches(@"\$\{(POSTGRES|REDIS)_PASSWORD:\?", variable.Value));
         var secrets = deployment.Environment.Entries.Where(entry => entry.IsRequired).ToList();
-        Assert.Equal(["POSTGRES_PASSWORD", "REDIS_PASSWORD"], secrets.Select(entry => entry.Name));
+        Assert.Equal(["POSTGRES_PASSWORD", "REDIS_PASSWORD", "INFERENCE_ADMIN_KEY"], secrets.Select(entry => entry.Name));
         Assert.All(secrets, entry => Assert.Empty(entry.Value));
+        var adminKeys = deployment.File.Services.Values.SelectMany(service => service.Environment)
+            .Where(variable => variable.Key is "Inference__Auth__BootstrapAdminKey" or "InferenceApi__ApiKey").ToList();
+        Assert.Equal(2, adminKeys.Count);
+        Assert.All(adminKeys, variable => Assert.StartsWith("${INFERENCE_ADMIN_KEY:?", variable.Value));
     }
 }

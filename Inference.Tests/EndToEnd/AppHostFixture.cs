@@ -24,6 +24,12 @@ public sealed class AppHostFixture : IAsyncLifetime
 
     public HttpClient Api { get; private set; } = null!;
 
+    /// <summary>The bootstrap admin key this AppHost's API accepts (its <c>inference-admin-key</c> parameter).</summary>
+    public string AdminKey { get; } = ApiKeyClient.NewBootstrapKey();
+
+    /// <summary>A client that sends <see cref="AdminKey"/>, for the management routes.</summary>
+    public HttpClient AdminApi { get; private set; } = null!;
+
     public Uri DashboardUrl { get; private set; } = null!;
 
     public async ValueTask InitializeAsync()
@@ -41,6 +47,7 @@ public sealed class AppHostFixture : IAsyncLifetime
                 "--Infrastructure:Mode=local",
                 $"--Infrastructure:DataDirectory={_dataDirectory}",
                 $"--Inference:ExtraModelRoots={_referenceModels.Path};{TestPaths.TestModels}",
+                $"--Parameters:inference-admin-key={AdminKey}",
             ],
             timeout.Token);
         builder.Services.AddLogging(logging => logging
@@ -56,6 +63,7 @@ public sealed class AppHostFixture : IAsyncLifetime
         await _app.ResourceNotifications.WaitForResourceHealthyAsync("inference-dashboard", timeout.Token);
 
         Api = _app.CreateHttpClient("inference-api", "http");
+        AdminApi = ApiKeyClient.WithKey(_app.CreateHttpClient("inference-api", "http"), AdminKey);
         DashboardUrl = _app.GetEndpoint("inference-dashboard", "http");
     }
 
@@ -65,6 +73,7 @@ public sealed class AppHostFixture : IAsyncLifetime
     public async ValueTask DisposeAsync()
     {
         Api?.Dispose();
+        AdminApi?.Dispose();
         if (_app is not null)
         {
             await _app.StopAsync();

@@ -61,9 +61,9 @@ public sealed class ImagePredictionTests(AppHostFixture fixture)
     {
         var bytes = await File.ReadAllBytesAsync(Path.Combine(TestPaths.ProjectModels, "digits", "samples", "7.png"), TestContext.Current.CancellationToken);
 
-        var unload = await fixture.Api.PostAsync("/api/admin/models/mnist/unload", null, TestContext.Current.CancellationToken);
+        var unload = await fixture.AdminApi.PostAsync("/api/admin/models/mnist/unload", null, TestContext.Current.CancellationToken);
         var whileUnloaded = await UploadAsync(fixture.Api, "?model=mnist", bytes, "7.png", "image/png");
-        var load = await fixture.Api.PostAsync("/api/admin/models/mnist/load", null, TestContext.Current.CancellationToken);
+        var load = await fixture.AdminApi.PostAsync("/api/admin/models/mnist/load", null, TestContext.Current.CancellationToken);
         var afterLoad = await UploadAsync(fixture.Api, "?model=mnist", bytes, "7.png", "image/png");
 
         Assert.Equal(System.Net.HttpStatusCode.NoContent, unload.StatusCode);

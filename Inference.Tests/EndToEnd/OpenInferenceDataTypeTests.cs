@@ -104,11 +104,11 @@ public sealed class OpenInferenceDataTypeTests(AppHostFixture fixture)
     {
         var request = new JsonObject { ["inputs"] = new JsonArray(JsonInput("INPUT0", "INT8", [1, 1], Array(new[] { 5 }))) };
 
-        var unload = await fixture.Api.PostAsync("/v2/repository/models/identity_int8/unload", null, Cancellation);
+        var unload = await fixture.AdminApi.PostAsync("/v2/repository/models/identity_int8/unload", null, Cancellation);
         var readyIndex = await IndexAsync("""{"ready": true}""");
         var (statusWhileUnloaded, _, _) = await SendFailingAsync(fixture.Api, Json("/v2/models/identity_int8/infer", request));
         var readyWhileUnloaded = await fixture.Api.GetAsync("/v2/models/identity_int8/ready", Cancellation);
-        var load = await fixture.Api.PostAsync("/v2/repository/models/identity_int8/load", null, Cancellation);
+        var load = await fixture.AdminApi.PostAsync("/v2/repository/models/identity_int8/load", null, Cancellation);
         var fullIndex = await IndexAsync(null);
 
         Assert.Equal(HttpStatusCode.OK, unload.StatusCode);
@@ -126,9 +126,9 @@ public sealed class OpenInferenceDataTypeTests(AppHostFixture fixture)
     [Fact]
     public async Task RepositoryRefusesUnknownModelsAndMalformedIndexRequests()
     {
-        var (unloadStatus, _, _) = await SendFailingAsync(fixture.Api, new HttpRequestMessage(HttpMethod.Post, "/v2/repository/models/no_such_model/unload"));
-        var (loadStatus, _, _) = await SendFailingAsync(fixture.Api, new HttpRequestMessage(HttpMethod.Post, "/v2/repository/models/no_such_model/load"));
-        var (indexStatus, indexError, _) = await SendFailingAsync(fixture.Api,
+        var (unloadStatus, _, _) = await SendFailingAsync(fixture.AdminApi, new HttpRequestMessage(HttpMethod.Post, "/v2/repository/models/no_such_model/unload"));
+        var (loadStatus, _, _) = await SendFailingAsync(fixture.AdminApi, new HttpRequestMessage(HttpMethod.Post, "/v2/repository/models/no_such_model/load"));
+        var (indexStatus, indexError, _) = await SendFailingAsync(fixture.AdminApi,
             new HttpRequestMessage(HttpMethod.Post, "/v2/repository/index") { Content = new StringContent("{\"ready\": ") });
 
         Assert.Equal(404, unloadStatus);
@@ -141,7 +141,7 @@ public sealed class OpenInferenceDataTypeTests(AppHostFixture fixture)
 
     private async Task<IndexRow[]> IndexAsync(string? body)
     {
-        var response = await fixture.Api.PostAsync("/v2/repository/index", body is null ? null : new StringContent(body), Cancellation);
+        var response = await fixture.AdminApi.PostAsync("/v2/repository/index", body is null ? null : new StringContent(body), Cancellation);
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<IndexRow[]>(Cancellation))!;
     }

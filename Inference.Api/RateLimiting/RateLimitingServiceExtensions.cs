@@ -1,0 +1,97 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Threading.RateLimiting;
+using Inference.Api.Security;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+using RedisRateLimiting;
+
+namespace Inference.Api.RateLimiting;
+
+public static class RateLimitingServiceExtensions
+{
+    /// <summary>
+    /// ASP.NET Core's rate limiter with one policy per route class (<see cref="RateLimitPolicies"/>), partitioned per API key
+    /// (per client IP for anonymous callers) and kept in Redis so every replica counts together.
+    /// </summary>
+    public static IHostApplicationBuilder AddApiRateLimits(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<RateLimitOptions>().Bind(builder.Configuration.GetSection(RateLimitOptions.SectionName));
+        services.AddSingleton<RateLimitStoreMonitor>();
+        services.AddRateLimiter(options =>
+        {
+            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.OnRejected = RejectAsync;
+            foreach (var policy in RateLimitPolicies.All)
+            {
+                options.AddPolicy(policy, context => Partition(context, policy));
+            }
+        });
+        return builder;
+    }
+
+    /// <summary>Adds the rate limiter after authentication (partitions need the key) unless <c>Inference:RateLimits:Enabled</c> is off.</summary>
+    public static WebApplication UseApiRateLimits(this WebApplication app)
+    {
+        if (app.Services.GetRequiredService<IOptions<RateLimitOptions>>().Value.Enabled)
+        {
+            app.UseRateLimiter();
+        }
+        return app;
+    }
+
+    /// <summary>Applies a <see cref="RateLimitPolicies"/> policy and documents its 429 answer.</summary>
+    public static TBuilder WithRateLimit<TBuilder>(this TBuilder builder, string policy) where TBuilder : IEndpointConventionBuilder =>
+        builder.RequireRateLimiting(policy).WithMetadata(AccessServiceExtensions.Problem(StatusCodes.Status429TooManyRequests));
+
+    private static RateLimitPartition<string> Partition(HttpContext context, string policy)
+    {
+        var caller = context.User.FindFirstValue(ApiKeyClaims.KeyId) is { } keyId
+            ? "key:" + keyId
+            : "ip:" + context.Connection.RemoteIpAddress;
+        return RateLimitPartition.Get($"inference:{policy}:{caller}", partitionKey => CreateLimiter(context.RequestServices, policy, partitionKey));
+    }
+
+    private static RedisWithLocalFallbackRateLimiter CreateLimiter(IServiceProvider services, string policy, string partitionKey)
+    {
+        var rule = services.GetRequiredService<IOptions<RateLimitOptions>>().Value.RuleFor(policy);
+        var monitor = services.GetRequiredService<RateLimitStoreMonitor>();
+        var redis = new RedisTokenBucketRateLimiter<string>(partitionKey, new RedisTokenBucketRateLimiterOptions
+        {
+            ConnectionMultiplexerFactory = () => monitor.Redis,
+            TokenLimit = rule.PermitLimit,
+            TokensPerPeriod = rule.EffectiveTokensPerPeriod,
+            ReplenishmentPeriod = rule.Window,
+        });
+        var local = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = rule.PermitLimit,
+            TokensPerPeriod = rule.EffectiveTokensPerPeriod,
+            ReplenishmentPeriod = rule.Window,
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        });
+        return new RedisWithLocalFallbackRateLimiter(redis, local, monitor, policy);
+    }
+
+    private static async ValueTask RejectAsync(OnRejectedContext context, CancellationToken cancellationToken)
+    {
+        var seconds = RetryAfterSeconds(context.Lease);
+        context.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        await AccessErrorResponses.WriteAsync(context.HttpContext, StatusCodes.Status429TooManyRequests, "Too many requests",
+            $"The rate limit for this route was reached; retry in {seconds} s.");
+    }
+
+    /// <summary>Whole seconds until a permit frees up: Redis leases state them as seconds, in-process ones as a TimeSpan.</summary>
+    private static int RetryAfterSeconds(RateLimitLease lease)
+    {
+        if (lease.TryGetMetadata(RateLimitMetadataName.RetryAfter, out var redisSeconds))
+        {
+            return Math.Max(1, redisSeconds);
+        }
+        return lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
+            ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))
+            : 1;
+    }
+}

@@ -1,0 +1,24 @@
+namespace Inference.Api.Security;
+
+/// <summary>Authorization policy names; each is also the API-key scope it requires.</summary>
+public static class AccessPolicies
+{
+    /// <summary>Predictions and batch jobs. Enforced only when <c>Inference:Auth:RequireApiKey</c> is on.</summary>
+    public const string Infer = "infer";
+
+    /// <summary>Key management and the model repository. Always enforced; implies <see cref="Infer"/>.</summary>
+    public const string Admin = "admin";
+
+    /// <summary>Every scope a key may carry.</summary>
+    public static readonly IReadOnlyList<string> Scopes = [Infer, Admin];
+}
+
+/// <summary>Claims the <c>ApiKey</c> scheme issues.</summary>
+public static class ApiKeyClaims
+{
+    /// <summary>The key's id (<c>bootstrap</c> for the bootstrap admin key); rate limits are partitioned by it.</summary>
+    public const string KeyId = "key_id";
+
+    /// <summary>One claim per scope the key carries.</summary>
+    public const string Scope = "scope";
+}

@@ -1,0 +1,122 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Inference.Tests.EndToEnd;
+
+/// <summary>Rate limits per key, shared by two API replicas through Redis, and what happens when Redis goes away.</summary>
+[Collection(SecuredApiCollection.Name)]
+public sealed class RateLimitTests(SecuredApiFixture fixture)
+{
+    private const string FallbackLogText = "Redis is unreachable for rate limiting";
+    private const int Limit = SecuredApiFixture.PredictLimit;
+
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task LimitHoldsAcrossBothReplicasWithRetryAfter()
+    {
+        var key = await ApiKeyClient.CreateAsync(fixture.Admin, "limited", "infer");
+        using var client = fixture.ClientWithKey(key.Key);
+
+        var responses = await PredictManyAsync(client, 4 * Limit);
+
+        // Each replica alone would let Limit through; exactly Limit in all means they counted together.
+        Assert.Equal(Limit, responses.Count(response => response.StatusCode == HttpStatusCode.OK));
+        var rejected = responses.Where(response => response.StatusCode != HttpStatusCode.OK).ToArray();
+        Assert.All(rejected, response => Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode));
+        Assert.All(rejected, response => Assert.InRange(response.Headers.RetryAfter!.Delta!.Value, TimeSpan.FromSeconds(1), SecuredApiFixture.PredictWindow));
+        var problem = JsonDocument.Parse(await rejected[0].Content.ReadAsStringAsync(Cancellation)).RootElement;
+        Assert.Equal(429, problem.GetProperty("status").GetInt32());
+        Assert.Equal("application/problem+json", rejected[0].Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task OneKeyReachingItsLimitLeavesAnotherKeyAlone()
+    {
+        var busy = await ApiKeyClient.CreateAsync(fixture.Admin, "busy", "infer");
+        var quiet = await ApiKeyClient.CreateAsync(fixture.Admin, "quiet", "infer");
+        using var busyClient = fixture.ClientWithKey(busy.Key);
+        using var quietClient = fixture.ClientWithKey(quiet.Key);
+
+        var busyResponses = await PredictManyAsync(busyClient, Limit + 3);
+        var quietResponses = await PredictManyAsync(quietClient, Limit);
+
+        Assert.Contains(busyResponses, response => response.StatusCode == HttpStatusCode.TooManyRequests);
+        Assert.All(quietResponses, response => Assert.Equal(HttpStatusCode.OK, response.StatusCode));
+    }
+
+    [Fact]
+    public async Task WithRedisStoppedPredictionsKeepAnsweringUnderInProcessLimits()
+    {
+        var key = await ApiKeyClient.CreateAsync(fixture.Admin, "during outage", "infer");
+        using var client = fixture.ClientWithKey(key.Key);
+        var replicas = await fixture.WaitForHealthyReplicasAsync(Cancellation);
+        using var watching = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
+        var fallbackLogged = WaitForLogLineAsync(replicas, FallbackLogText, watching.Token);
+
+        await fixture.ExecuteRedisCommandAsync("resource-stop", Cancellation);
+        HttpResponseMessage[] responses;
+        try
+        {
+            await fixture.App.ResourceNotifications.WaitForResourceAsync(SecuredApiFixture.RedisResource,
+                [KnownResourceStates.Exited, KnownResourceStates.Finished], Cancellation);
+            responses = await PredictManyAsync(client, 2 * Limit + 4);
+            await fallbackLogged.WaitAsync(TimeSpan.FromSeconds(30), Cancellation);
+        }
+        finally
+        {
+            await watching.CancelAsync();
+            await fixture.ExecuteRedisCommandAsync("resource-start", Cancellation);
+            await fixture.App.ResourceNotifications.WaitForResourceHealthyAsync(SecuredApiFixture.RedisResource, Cancellation);
+            await fixture.WaitForHealthyReplicasAsync(Cancellation);
+        }
+
+        Assert.DoesNotContain(responses, response => (int)response.StatusCode >= 500);
+        var succeeded = responses.Count(response => response.StatusCode == HttpStatusCode.OK);
+        // In process, each replica allows the limit on its own.
+        Assert.InRange(succeeded, Limit, SecuredApiFixture.Replicas * Limit);
+        Assert.Contains(responses, response => response.StatusCode == HttpStatusCode.TooManyRequests);
+    }
+
+    private static async Task<HttpResponseMessage[]> PredictManyAsync(HttpClient client, int count)
+    {
+        var responses = new HttpResponseMessage[count];
+        for (var i = 0; i < count; i++)
+        {
+            responses[i] = await client.PostAsJsonAsync("/api/predict/text", new { text = $"Request {i} was fine" }, Cancellation);
+        }
+        return responses;
+    }
+
+    /// <summary>Completes once any of <paramref name="resourceIds"/> logs a line containing <paramref name="text"/>.</summary>
+    private Task WaitForLogLineAsync(IEnumerable<string> resourceIds, string text, CancellationToken cancellationToken)
+    {
+        var logs = fixture.App.Services.GetRequiredService<ResourceLoggerService>();
+        var found = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        foreach (var resourceId in resourceIds)
+        {
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    await foreach (var batch in logs.WatchAsync(resourceId).WithCancellation(cancellationToken))
+                    {
+                        if (batch.Any(line => line.Content.Contains(text, StringComparison.Ordinal)))
+                        {
+                            found.TrySetResult();
+                            return;
+                        }
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                    // The test finished watching.
+                }
+            }, cancellationToken);
+        }
+        return found.Task;
+    }
+}
