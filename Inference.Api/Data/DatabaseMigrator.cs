@@ -5,6 +5,8 @@ namespace Inference.Api.Data;
 /// <summary>Applies EF Core migrations at start when <c>Database:MigrateOnStartup</c> is set (development runs).</summary>
 public sealed class DatabaseMigrator(IServiceScopeFactory scopes, IConfiguration configuration, ILogger<DatabaseMigrator> logger) : IHostedService
 {
+    private const long MigrationLockId = 0x1_4E_FE_2E_4C;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (!configuration.GetValue<bool>("Database:MigrateOnStartup"))
@@ -14,7 +16,18 @@ public sealed class DatabaseMigrator(IServiceScopeFactory scopes, IConfiguration
 
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<InferenceDbContext>();
-        await db.Database.MigrateAsync(cancellationToken);
+        // Replicas start together: a session-level advisory lock lets one migrate while the others wait, then find nothing to do.
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_lock({MigrationLockId})", cancellationToken);
+            await db.Database.MigrateAsync(cancellationToken);
+            await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_unlock({MigrationLockId})", cancellationToken);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
         logger.LogInformation("Database schema is up to date");
     }
 

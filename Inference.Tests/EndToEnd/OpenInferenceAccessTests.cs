@@ -1,0 +1,48 @@
+using System.Net;
+using System.Text.Json;
+
+namespace Inference.Tests.EndToEnd;
+
+/// <summary>With keys required: the protocol's probes stay open, inference needs a key, the repository extension needs admin; refusals use the protocol's error body.</summary>
+[Collection(SecuredApiCollection.Name)]
+public sealed class OpenInferenceAccessTests(SecuredApiFixture fixture)
+{
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task ProbesAreOpenAndEverythingElseAsksForAKeyInTheProtocolsErrorBody()
+    {
+        var live = await fixture.Anonymous.GetAsync("/v2/health/live", Cancellation);
+        var ready = await fixture.Anonymous.GetAsync("/v2/health/ready", Cancellation);
+        var metadata = await fixture.Anonymous.GetAsync("/v2/models/sentiment", Cancellation);
+        var infer = await fixture.Anonymous.PostAsync("/v2/models/sentiment/infer", new StringContent("{\"inputs\": []}"), Cancellation);
+
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        await AssertProtocolErrorAsync(metadata, HttpStatusCode.Unauthorized);
+        await AssertProtocolErrorAsync(infer, HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task InferKeyReadsMetadataButCannotUseTheRepositoryExtension()
+    {
+        var inferKey = await ApiKeyClient.CreateAsync(fixture.Admin, "protocol client", "infer");
+        using var client = fixture.ClientWithKey(inferKey.Key);
+
+        var metadata = await client.GetAsync("/v2/models/sentiment", Cancellation);
+        var unload = await client.PostAsync("/v2/repository/models/sentiment/unload", null, Cancellation);
+        var index = await fixture.Admin.PostAsync("/v2/repository/index", null, Cancellation);
+
+        Assert.Equal(HttpStatusCode.OK, metadata.StatusCode);
+        await AssertProtocolErrorAsync(unload, HttpStatusCode.Forbidden);
+        Assert.Equal(HttpStatusCode.OK, index.StatusCode);
+    }
+
+    private static async Task AssertProtocolErrorAsync(HttpResponseMessage response, HttpStatusCode expected)
+    {
+        Assert.Equal(expected, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Cancellation));
+        Assert.False(string.IsNullOrWhiteSpace(body.RootElement.GetProperty("error").GetString()));
+        Assert.False(body.RootElement.TryGetProperty("title", out _));
+    }
+}
