@@ -10,6 +10,7 @@ var api = builder.AddProject<Projects.Inference_Api>("inference-api")
     .WithReference(redis).WaitFor(redis)
     .WithModelRoots()
     .WithGpuExecution()
+    .WithGrpcEndpoint()
     .WithExternalHttpEndpoints()
     .WithHttpProbe(ProbeType.Readiness, "/health", endpointName: "http");
 

@@ -1,6 +1,7 @@
 using Inference.Api.Apis;
 using Inference.Api.Caching;
 using Inference.Api.Data;
+using Inference.Api.Grpc;
 using Inference.Api.Inference;
 using Inference.Api.Jobs;
 using Inference.Api.Models;
@@ -52,6 +53,7 @@ public static class ApplicationServiceExtensions
         services.AddHostedService<ModelLoadingService>();
         services.AddHostedService<PredictionLogWriter>();
         builder.AddBatchJobs();
+        builder.AddOpenInferenceGrpc();
 
         services.AddHealthChecks().AddCheck<ModelsHealthCheck>("models");
         // Binding failures throw in every environment so BadRequestExceptionHandler can say what was wrong.
@@ -86,6 +88,7 @@ public static class ApplicationServiceExtensions
         app.MapPredictionApi();
         app.MapModelsApi();
         app.MapJobsApi();
+        app.MapOpenInferenceGrpc();
         return app;
     }
 }
