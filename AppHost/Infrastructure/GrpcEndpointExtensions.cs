@@ -12,15 +12,15 @@ public static class GrpcEndpointExtensions
     public const int ContainerPort = 8081;
 
     /// <summary>
-    /// Cleartext HTTP/2 (h2c), so gRPC clients connect without TLS. The API learns the port from <c>GRPC_PORT</c> and
-    /// listens on it with HTTP/2 only; its HTTP/1.1 endpoint is unchanged.
+    /// Cleartext HTTP/2 (h2c), so gRPC clients connect without TLS. The endpoint is one of the API's URLs like the HTTP
+    /// one; <c>GRPC_PORT</c> tells the API which of them to serve with HTTP/2 only.
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithGrpcEndpoint(this IResourceBuilder<ProjectResource> api)
     {
         // Run mode: a proxy on the fixed port forwards to a port picked per replica. Published containers listen on a fixed port.
         var published = api.ApplicationBuilder.ExecutionContext.IsPublishMode;
-        return api
-            .WithHttpEndpoint(name: EndpointName, port: published ? null : DefaultPort, targetPort: published ? ContainerPort : null, env: "GRPC_PORT")
+        api.WithHttpEndpoint(name: EndpointName, port: published ? null : DefaultPort, targetPort: published ? ContainerPort : null)
             .WithEndpoint(EndpointName, endpoint => endpoint.Transport = "http2");
+        return api.WithEnvironment("GRPC_PORT", api.GetEndpoint(EndpointName).Property(EndpointProperty.TargetPort));
     }
 }

@@ -1,4 +1,3 @@
-using System.Net;
 using Inference.Api.OpenInference;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -8,7 +7,7 @@ namespace Inference.Api.Grpc;
 /// <summary>Registers and maps the Open Inference Protocol's gRPC service and its HTTP/2 listener.</summary>
 public static class GrpcEndpointExtensions
 {
-    /// <summary>The port gRPC is served on (cleartext HTTP/2); the AppHost sets it from the <c>grpc</c> endpoint.</summary>
+    /// <summary>Which of the server's ports serves gRPC (cleartext HTTP/2); the AppHost sets it from the <c>grpc</c> endpoint.</summary>
     public const string PortVariable = "GRPC_PORT";
 
     /// <summary>Largest request message: a raw tensor batch of 64 MiB, the same ceiling as a batch job submission.</summary>
@@ -21,10 +20,13 @@ public static class GrpcEndpointExtensions
         {
             options.MaxReceiveMessageSize = MaxReceiveMessageBytes;
             options.Interceptors.Add<InferenceErrorInterceptor>();
+            // Without this, gRPC's catch-all route for unknown services ("{service}/{method}") would answer REST
+            // requests that match no route's content type with 404 instead of their 415.
+            options.IgnoreUnknownServices = true;
         });
         if (int.TryParse(builder.Configuration[PortVariable], out var port))
         {
-            builder.Services.Configure<KestrelServerOptions>(kestrel => ListenForGrpc(kestrel, port, builder.Configuration));
+            builder.Services.Configure<KestrelServerOptions>(kestrel => ServeHttp2Only(kestrel, port));
         }
         return builder;
     }
@@ -37,43 +39,16 @@ public static class GrpcEndpointExtensions
         app.MapGrpcService<InferenceGrpcService>();
 
     /// <summary>
-    /// Adds an HTTP/2-only listener for gRPC without TLS (h2c needs HTTP/2 only: without TLS there is no ALPN to pick
-    /// it). Listening in code makes Kestrel ignore the configured URLs, so those are listened on here too, unchanged:
-    /// the REST API, health checks and the admin UI keep their HTTP/1.1 endpoint.
+    /// The gRPC port is one of the server's URLs (<c>ASPNETCORE_URLS</c>, <c>HTTP_PORTS</c>); only its protocol differs:
+    /// HTTP/2 only, since cleartext HTTP/2 needs prior knowledge (without TLS there is no ALPN to negotiate it). Setting
+    /// it through the endpoint defaults keeps Kestrel binding the configured URLs, so the HTTP/1.1 endpoint is unchanged.
     /// </summary>
-    private static void ListenForGrpc(KestrelServerOptions kestrel, int port, IConfiguration configuration)
-    {
-        foreach (var url in ConfiguredUrls(configuration))
+    private static void ServeHttp2Only(KestrelServerOptions kestrel, int port) =>
+        kestrel.ConfigureEndpointDefaults(listen =>
         {
-            var address = BindingAddress.Parse(url);
-            Action<ListenOptions> configure = address.Scheme == Uri.UriSchemeHttps ? listen => listen.UseHttps() : _ => { };
-            if (address.Host == "localhost")
+            if (listen.IPEndPoint?.Port == port)
             {
-                kestrel.ListenLocalhost(address.Port, configure);
+                listen.Protocols = HttpProtocols.Http2;
             }
-            else if (IPAddress.TryParse(address.Host.Trim('[', ']'), out var ip))
-            {
-                kestrel.Listen(ip, address.Port, configure);
-            }
-            else
-            {
-                kestrel.ListenAnyIP(address.Port, configure);
-            }
-        }
-        kestrel.ListenAnyIP(port, listen => listen.Protocols = HttpProtocols.Http2);
-    }
-
-    /// <summary>What Kestrel would have listened on: <c>urls</c>, else <c>http_ports</c>/<c>https_ports</c>, else its default.</summary>
-    private static IEnumerable<string> ConfiguredUrls(IConfiguration configuration)
-    {
-        var separators = new[] { ';', ',' };
-        var split = StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries;
-        if (configuration[WebHostDefaults.ServerUrlsKey] is { Length: > 0 } urls)
-        {
-            return urls.Split(';', split);
-        }
-        string[] http = [.. (configuration[WebHostDefaults.HttpPortsKey] ?? "").Split(separators, split).Select(p => $"http://*:{p}")];
-        string[] https = [.. (configuration[WebHostDefaults.HttpsPortsKey] ?? "").Split(separators, split).Select(p => $"https://*:{p}")];
-        return http.Length + https.Length > 0 ? [.. http, .. https] : ["http://localhost:5000"];
-    }
+        });
 }

@@ -78,7 +78,7 @@ public sealed class ComposeFileTests
         var api = (await PublishedAppModel.GenerateComposeAsync(new ComposeOptions())).File.Services[Api];
 
         Assert.Equal(["5080:8080", "8001:8081"], api.Ports);
-        Assert.Equal(("8080", "8081"), (api.Environment["HTTP_PORTS"], api.Environment["GRPC_PORT"]));
+        Assert.Equal(("8080;8081", "8081"), (api.Environment["HTTP_PORTS"], api.Environment["GRPC_PORT"]));
     }
 
     [Fact]
