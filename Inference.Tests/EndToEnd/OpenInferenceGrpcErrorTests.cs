@@ -97,6 +97,7 @@ public sealed class OpenInferenceGrpcErrorTests(AppHostFixture fixture) : IDispo
         { "unknown requested output", "OUTPUT7" },
         { "classification not int64", "classification" },
         { "value out of range", "outside the range of INT8" },
+        { "BYTES length prefix past the end", "says 100 bytes but only 2 remain" },
     };
 
     [Theory]
@@ -152,6 +153,14 @@ public sealed class OpenInferenceGrpcErrorTests(AppHostFixture fixture) : IDispo
                     Name = "OUTPUT0",
                     Parameters = { ["classification"] = new InferParameter { StringParam = "3" } },
                 });
+                break;
+            case "BYTES length prefix past the end":
+                request = new ModelInferRequest
+                {
+                    ModelName = "identity_bytes",
+                    Inputs = { Input("INPUT0", "BYTES", [1, 1]) },
+                    RawInputContents = { ByteString.CopyFrom(100, 0, 0, 0, (byte)'h', (byte)'i') },
+                };
                 break;
             case "value out of range":
                 request = new ModelInferRequest
