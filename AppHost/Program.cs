@@ -12,6 +12,7 @@ var api = builder.AddProject<Projects.Inference_Api>("inference-api")
     .WithEnvironment("Inference__Auth__BootstrapAdminKey", adminKey)
     .WithModelRoots()
     .WithGpuExecution()
+    .WithGrpcEndpoint()
     .WithExternalHttpEndpoints()
     .WithHttpProbe(ProbeType.Readiness, "/health", endpointName: "http");
 

@@ -33,7 +33,7 @@ public sealed class ComposeEndpoints
                     ?? (resource is ProjectResource
                         ? AspNetCoreContainerPort
                         : throw new InvalidOperationException($"Endpoint '{endpoint.Name}' of '{resource.Name}' has no target port."));
-                endpoints._mappings[(resource, endpoint.Name)] = new Mapping(resource.Name, port, endpoint.UriScheme, endpoint.IsExternal);
+                endpoints._mappings[(resource, endpoint.Name)] = new Mapping(endpoint.Name, resource.Name, port, endpoint.UriScheme, endpoint.IsExternal);
             }
         }
         return endpoints;
@@ -64,5 +64,5 @@ public sealed class ComposeEndpoints
         };
     }
 
-    public sealed record Mapping(string Host, int Port, string Scheme, bool IsExternal);
+    public sealed record Mapping(string Name, string Host, int Port, string Scheme, bool IsExternal);
 }

@@ -137,7 +137,7 @@ public static class ComposeFileGenerator
             {
                 service.Expose.Add(port);
             }
-            else if (options.HostPorts.TryGetValue(resource.Name, out var hostPort))
+            else if (options.HostPortFor(resource.Name, endpoint.Name) is { } hostPort)
             {
                 // Each replica binds one port of the range.
                 service.Ports.Add(replicas > 1 ? $"{hostPort}-{hostPort + replicas - 1}:{port}" : $"{hostPort}:{port}");

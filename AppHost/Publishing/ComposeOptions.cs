@@ -24,8 +24,8 @@ public sealed class ComposeOptions
     public Dictionary<string, int> Replicas { get; set; } = new() { ["inference-api"] = 1 };
 
     /// <summary>
-    /// Host ports for services with external HTTP endpoints; replicas take consecutive ports from it. A service
-    /// not listed gets a port the engine picks.
+    /// Host ports for the external <c>http</c> endpoints of services; replicas take consecutive ports from it. A
+    /// service not listed gets a port the engine picks.
     /// </summary>
     public Dictionary<string, int> HostPorts { get; set; } = new()
     {
@@ -33,6 +33,21 @@ public sealed class ComposeOptions
         ["inference-dashboard"] = 5180,
         [AspireDashboardServiceName] = 18888,
     };
+
+    /// <summary>
+    /// Host ports for a service's other external endpoints, by service and endpoint name (the gRPC endpoint on
+    /// Triton's 8001); <see cref="HostPorts"/> is for the endpoint named <c>http</c>.
+    /// </summary>
+    public Dictionary<string, Dictionary<string, int>> EndpointHostPorts { get; set; } = new()
+    {
+        ["inference-api"] = new() { ["grpc"] = 8001 },
+    };
+
+    /// <summary>The host port of a service's endpoint, or null to let the engine pick one.</summary>
+    public int? HostPortFor(string service, string endpoint) =>
+        EndpointHostPorts.TryGetValue(service, out var ports) && ports.TryGetValue(endpoint, out var port) ? port
+        : endpoint == "http" && HostPorts.TryGetValue(service, out var httpPort) ? httpPort
+        : null;
 
     /// <summary>CPU and memory limits per service; services not listed get <see cref="DefaultLimits"/>.</summary>
     public Dictionary<string, ServiceLimits> Limits { get; set; } = new()

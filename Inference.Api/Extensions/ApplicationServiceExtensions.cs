@@ -1,6 +1,7 @@
 using Inference.Api.Apis;
 using Inference.Api.Caching;
 using Inference.Api.Data;
+using Inference.Api.Grpc;
 using Inference.Api.Inference;
 using Inference.Api.Jobs;
 using Inference.Api.Models;
@@ -61,6 +62,7 @@ public static class ApplicationServiceExtensions
         services.TryAddSingleton(TimeProvider.System);
         builder.AddApiKeyAccess();
         builder.AddApiRateLimits();
+        builder.AddOpenInferenceGrpc();
 
         services.AddHealthChecks().AddCheck<ModelsHealthCheck>("models");
         // Binding failures throw in every environment so BadRequestExceptionHandler can say what was wrong.
@@ -102,6 +104,7 @@ public static class ApplicationServiceExtensions
         app.MapJobsApi();
         app.MapOpenInferenceApi();
         app.MapApiKeysApi();
+        app.MapOpenInferenceGrpc().RequireInferAccess().WithRateLimit(RateLimitPolicies.Protocol);
         return app;
     }
 }

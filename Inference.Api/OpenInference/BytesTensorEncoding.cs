@@ -70,4 +70,12 @@ public static class BytesTensorEncoding
         }
         return offset;
     }
+
+    /// <summary>The elements encoded into a new buffer of exactly their length.</summary>
+    public static byte[] Encode(IReadOnlyList<byte[]> elements)
+    {
+        var buffer = new byte[EncodedLength(elements)];
+        Encode(elements, buffer);
+        return buffer;
+    }
 }

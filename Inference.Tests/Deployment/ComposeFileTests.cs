@@ -69,7 +69,16 @@ public sealed class ComposeFileTests
         var file = (await PublishedAppModel.GenerateComposeAsync(new ComposeOptions { Replicas = { [Api] = 3 } })).File;
 
         Assert.Equal(3, file.Services[Api].Deploy!.Replicas);
-        Assert.Equal(["5080-5082:8080"], file.Services[Api].Ports);
+        Assert.Equal(["5080-5082:8080", "8001-8003:8081"], file.Services[Api].Ports);
+    }
+
+    [Fact]
+    public async Task ApiServesHttpOn5080AndGrpcOnTritonsPort8001()
+    {
+        var api = (await PublishedAppModel.GenerateComposeAsync(new ComposeOptions())).File.Services[Api];
+
+        Assert.Equal(["5080:8080", "8001:8081"], api.Ports);
+        Assert.Equal(("8080;8081", "8081"), (api.Environment["HTTP_PORTS"], api.Environment["GRPC_PORT"]));
     }
 
     [Fact]

@@ -52,4 +52,16 @@ public sealed class ManifestTests
         Assert.Equal("cpu", environment.GetProperty("Inference__ExecutionProvider").GetString());
         Assert.False(environment.TryGetProperty("Database__MigrateOnStartup", out _));
     }
+
+    [Fact]
+    public void ApiPublishesItsGrpcEndpointAsCleartextHttp2OnAFixedContainerPort()
+    {
+        var api = Resources.GetProperty("inference-api");
+        var grpc = api.GetProperty("bindings").GetProperty("grpc");
+
+        Assert.Equal(("http", "http2", 8081, true),
+            (grpc.GetProperty("scheme").GetString(), grpc.GetProperty("transport").GetString(), grpc.GetProperty("targetPort").GetInt32(), grpc.GetProperty("external").GetBoolean()));
+        Assert.Equal("{inference-api.bindings.grpc.targetPort}", api.GetProperty("env").GetProperty("GRPC_PORT").GetString());
+        Assert.Equal("{inference-api.bindings.http.targetPort};{inference-api.bindings.grpc.targetPort}", api.GetProperty("env").GetProperty("HTTP_PORTS").GetString());
+    }
 }

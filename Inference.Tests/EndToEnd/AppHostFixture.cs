@@ -32,6 +32,9 @@ public sealed class AppHostFixture : IAsyncLifetime
 
     public Uri DashboardUrl { get; private set; } = null!;
 
+    /// <summary>The API's gRPC endpoint (cleartext HTTP/2).</summary>
+    public Uri GrpcEndpoint { get; private set; } = null!;
+
     public async ValueTask InitializeAsync()
     {
         if (!OperatingSystem.IsWindows())
@@ -65,6 +68,7 @@ public sealed class AppHostFixture : IAsyncLifetime
         Api = _app.CreateHttpClient("inference-api", "http");
         AdminApi = ApiKeyClient.WithKey(_app.CreateHttpClient("inference-api", "http"), AdminKey);
         DashboardUrl = _app.GetEndpoint("inference-dashboard", "http");
+        GrpcEndpoint = _app.GetEndpoint("inference-api", "grpc");
     }
 
     public async Task<string> GetConnectionStringAsync(string resourceName) =>

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json;
+using Grpc.Core;
+using Inference.Api.Grpc.Protocol;
 
 namespace Inference.Tests.EndToEnd;
 
@@ -36,6 +38,29 @@ public sealed class OpenInferenceAccessTests(SecuredApiFixture fixture)
         Assert.Equal(HttpStatusCode.OK, metadata.StatusCode);
         await AssertProtocolErrorAsync(unload, HttpStatusCode.Forbidden);
         Assert.Equal(HttpStatusCode.OK, index.StatusCode);
+    }
+
+    [Fact]
+    public async Task GrpcProbesAreOpenInferenceNeedsAKeyAndTheRepositoryNeedsAdmin()
+    {
+        var endpoint = fixture.App.GetEndpoint(SecuredApiFixture.ApiResource, "grpc");
+        var inferKey = await ApiKeyClient.CreateAsync(fixture.Admin, "grpc client", "infer");
+        using var anonymousChannel = GrpcTensors.Channel(endpoint);
+        using var inferChannel = GrpcTensors.Channel(endpoint, inferKey.Key);
+        var anonymous = new GRPCInferenceService.GRPCInferenceServiceClient(anonymousChannel);
+        var withKey = new GRPCInferenceService.GRPCInferenceServiceClient(inferChannel);
+
+        var live = await anonymous.ServerLiveAsync(new ServerLiveRequest(), cancellationToken: Cancellation);
+        var unauthenticated = await Assert.ThrowsAsync<RpcException>(async () =>
+            await anonymous.ModelMetadataAsync(new ModelMetadataRequest { Name = "sentiment" }, cancellationToken: Cancellation));
+        var metadata = await withKey.ModelMetadataAsync(new ModelMetadataRequest { Name = "sentiment" }, cancellationToken: Cancellation);
+        var denied = await Assert.ThrowsAsync<RpcException>(async () =>
+            await withKey.RepositoryIndexAsync(new RepositoryIndexRequest(), cancellationToken: Cancellation));
+
+        Assert.True(live.Live);
+        Assert.Equal(StatusCode.Unauthenticated, unauthenticated.StatusCode);
+        Assert.Equal("sentiment", metadata.Name);
+        Assert.Equal(StatusCode.PermissionDenied, denied.StatusCode);
     }
 
     private static async Task AssertProtocolErrorAsync(HttpResponseMessage response, HttpStatusCode expected)

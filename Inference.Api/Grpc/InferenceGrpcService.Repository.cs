@@ -1,0 +1,105 @@
+using Grpc.Core;
+using Inference.Api.Grpc.Protocol;
+using Inference.Api.Inference;
+using Inference.Api.Models;
+using Inference.Api.OpenInference;
+using Inference.Api.Security;
+using Microsoft.AspNetCore.Authorization;
+
+namespace Inference.Api.Grpc;
+
+/// <summary>Triton's statistics and model repository extensions over gRPC.</summary>
+internal sealed partial class InferenceGrpcService
+{
+    /// <summary>Cumulative figures of every served version of the named model (every model when none is named).</summary>
+    public override Task<ModelStatisticsResponse> ModelStatistics(ModelStatisticsRequest request, ServerCallContext context)
+    {
+        IEnumerable<ModelVersion> versions;
+        if (string.IsNullOrEmpty(request.Name))
+        {
+            versions = repository.Models.SelectMany(model => model.Versions.Values);
+        }
+        else
+        {
+            // Resolving first gives unknown models and versions the same errors as inference.
+            var version = ProtocolVersions.Parse(request.Name, request.Version);
+            var resolved = engine.ResolveModel(request.Name, version);
+            versions = version is null
+                ? repository.Models.First(model => string.Equals(model.Name, resolved.Name, StringComparison.OrdinalIgnoreCase)).Versions.Values
+                : [resolved];
+        }
+        var response = new ModelStatisticsResponse();
+        response.ModelStats.Add(versions.OrderBy(v => v.Name, StringComparer.Ordinal).ThenBy(v => v.Version).Select(ToProto));
+        return Task.FromResult(response);
+    }
+
+    /// <summary>One entry per served version, and one per model that cannot serve with its reason.</summary>
+    [Authorize(Policy = AccessPolicies.Admin)]
+    public override Task<RepositoryIndexResponse> RepositoryIndex(RepositoryIndexRequest request, ServerCallContext context)
+    {
+        var response = new RepositoryIndexResponse();
+        foreach (var model in repository.Models)
+        {
+            if (model.State == ModelStates.Ready)
+            {
+                response.Models.Add(model.Versions.Keys.Order().Select(version =>
+                    new RepositoryIndexResponse.Types.ModelIndex { Name = model.Name, Version = version.ToString(), State = model.State }));
+            }
+            else if (!request.Ready)
+            {
+                response.Models.Add(new RepositoryIndexResponse.Types.ModelIndex { Name = model.Name, State = model.State, Reason = model.Reason ?? "" });
+            }
+        }
+        return Task.FromResult(response);
+    }
+
+    /// <summary>Loads or reloads a model; a model whose load fails is an error here, as in Triton.</summary>
+    [Authorize(Policy = AccessPolicies.Admin)]
+    public override async Task<RepositoryModelLoadResponse> RepositoryModelLoad(RepositoryModelLoadRequest request, ServerCallContext context)
+    {
+        var loaded = await repository.LoadAsync(request.ModelName, context.CancellationToken);
+        return loaded.State == ModelStates.Ready
+            ? new RepositoryModelLoadResponse()
+            : throw InferenceException.InvalidInput($"Model '{loaded.Name}' failed to load: {loaded.Reason}");
+    }
+
+    [Authorize(Policy = AccessPolicies.Admin)]
+
+    public override async Task<RepositoryModelUnloadResponse> RepositoryModelUnload(RepositoryModelUnloadRequest request, ServerCallContext context)
+    {
+        await repository.UnloadAsync(request.ModelName, context.CancellationToken);
+        return new RepositoryModelUnloadResponse();
+    }
+
+    private static Protocol.ModelStatistics ToProto(ModelVersion version)
+    {
+        var snapshot = version.Statistics.Snapshot();
+        var statistics = new Protocol.ModelStatistics
+        {
+            Name = version.Name,
+            Version = version.Version.ToString(),
+            LastInference = (ulong)snapshot.LastInferenceMs,
+            InferenceCount = (ulong)snapshot.InferenceCount,
+            ExecutionCount = (ulong)snapshot.ExecutionCount,
+            InferenceStats = new InferStatistics
+            {
+                Success = ToProto(snapshot.Success),
+                Fail = ToProto(snapshot.Fail),
+                Queue = ToProto(snapshot.Queue),
+                ComputeInput = new StatisticDuration(),
+                ComputeInfer = ToProto(snapshot.ComputeInfer),
+                ComputeOutput = new StatisticDuration(),
+            },
+        };
+        statistics.BatchStats.Add(snapshot.Batches.Select(batch => new InferBatchStatistics
+        {
+            BatchSize = (ulong)batch.BatchSize,
+            ComputeInput = new StatisticDuration(),
+            ComputeInfer = ToProto(batch.ComputeInfer),
+            ComputeOutput = new StatisticDuration(),
+        }));
+        return statistics;
+    }
+
+    private static StatisticDuration ToProto(StatisticsDuration duration) => new() { Count = (ulong)duration.Count, Ns = (ulong)duration.Ns };
+}
