@@ -16,15 +16,8 @@ public static class OpenInferenceErrors
     /// <summary>Requests under <c>/v2</c> answer errors in the protocol's form.</summary>
     public static bool IsProtocolRequest(HttpContext httpContext) => httpContext.Request.Path.StartsWithSegments("/v2");
 
-    public static int StatusCodeFor(InferenceErrorKind kind) => kind switch
-    {
-        InferenceErrorKind.InvalidInput => StatusCodes.Status400BadRequest,
-        InferenceErrorKind.ModelNotFound => StatusCodes.Status404NotFound,
-        InferenceErrorKind.UnsupportedMediaType => StatusCodes.Status415UnsupportedMediaType,
-        InferenceErrorKind.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
-        InferenceErrorKind.ModelUnavailable or InferenceErrorKind.Overloaded => StatusCodes.Status503ServiceUnavailable,
-        _ => StatusCodes.Status500InternalServerError,
-    };
+    /// <summary>The same status codes as the rest of the API; only the body differs.</summary>
+    public static int StatusCodeFor(InferenceErrorKind kind) => InferenceProblems.StatusCodeFor(kind);
 
     public static JsonHttpResult<OpenInferenceError> ToResult(InferenceException exception, HttpContext httpContext)
     {
