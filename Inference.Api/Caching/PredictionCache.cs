@@ -1,29 +1,64 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Inference.Api.Inference;
 using Inference.Api.Models;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace Inference.Api.Caching;
 
-/// <summary>
-/// Answers identical requests from the cache (in-process, then Redis). The key holds the model name, version
-/// and file fingerprint, so a reloaded or replaced model never serves an old answer.
-/// </summary>
-public sealed class PredictionCache(HybridCache cache, IOptions<InferenceOptions> options)
+/// <summary>Whether an answer came from the cache (<c>X-Cache</c>).</summary>
+public enum CacheOutcome
 {
-    private readonly HybridCacheEntryOptions _entryOptions = new()
-    {
-        Expiration = options.Value.CacheDuration,
-        LocalCacheExpiration = options.Value.CacheDuration,
-    };
+    Hit,
+    Miss,
+    /// <summary>The cache was not consulted: turned off for the server or the model, or refused by the request.</summary>
+    Bypass,
+}
+
+/// <summary>
+/// Answers identical requests from the cache (in-process, then Redis). The key holds the model name, version and
+/// file fingerprint; every entry is also tagged with its model, and loading or unloading a model removes the tag, so
+/// a reload (even of the same file, e.g. with new labels) never serves an answer computed before it.
+/// </summary>
+/// <remarks>
+/// HybridCache runs one factory per key at a time in this process, so concurrent identical misses run the model once
+/// per replica (replicas do not coordinate: N replicas may each run it once). Tag removal is kept in process by
+/// HybridCache 10.x: the replica that reloads ignores older entries from memory and Redis alike; other replicas, which
+/// did not reload, keep answering with what their own loaded model computed. Redis failures are caught by HybridCache
+/// (logged, the entry computed and kept in memory); while the Redis connection is down the second level is skipped
+/// altogether, so a request never waits for Redis timeouts.
+/// </remarks>
+public sealed class PredictionCache(
+    HybridCache cache,
+    IOptions<InferenceOptions> inferenceOptions,
+    IOptions<CacheOptions> cacheOptions,
+    IConnectionMultiplexer redis,
+    InferenceTelemetry telemetry)
+{
+    private readonly ConcurrentDictionary<(ModelConfiguration Configuration, bool Local), HybridCacheEntryOptions?> _entryOptions = new();
 
     public static string HashInput(ReadOnlySpan<byte> input) => Convert.ToHexString(SHA256.HashData(input)).ToLowerInvariant();
 
-    /// <summary>Returns the cached answer, or computes and stores it; <c>Cached</c> says which.</summary>
-    public async Task<(ClassificationResult Result, bool Cached)> GetOrPredictAsync(
-        ModelVersion model, string inputKind, string inputHash, Func<CancellationToken, Task<ClassificationResult>> predict, CancellationToken cancellationToken)
+    public static string TagFor(string model) => $"model:{model.ToLowerInvariant()}";
+
+    /// <summary>Returns the cached answer, or computes (and stores) it; the outcome says which.</summary>
+    public async Task<(ClassificationResult Result, CacheOutcome Outcome)> GetOrPredictAsync(
+        ModelVersion model,
+        string inputKind,
+        string inputHash,
+        bool useCache,
+        Func<CancellationToken, Task<ClassificationResult>> predict,
+        CancellationToken cancellationToken)
     {
+        var entryOptions = useCache ? EntryOptionsFor(model.Configuration) : null;
+        if (entryOptions is null)
+        {
+            telemetry.RecordCacheLookup(model.Name, "bypass");
+            return (await predict(cancellationToken), CacheOutcome.Bypass);
+        }
+
         var key = $"prediction:{model.Name}:{model.Version}:{model.Fingerprint}:{inputKind}:{inputHash}";
         var computed = false;
         var result = await cache.GetOrCreateAsync(
@@ -34,8 +69,43 @@ public sealed class PredictionCache(HybridCache cache, IOptions<InferenceOptions
                 computed = true;
                 return await state(token);
             },
-            _entryOptions,
-            cancellationToken: cancellationToken);
-        return (result, !computed);
+            entryOptions,
+            [TagFor(model.Name)],
+            cancellationToken);
+        var outcome = computed ? CacheOutcome.Miss : CacheOutcome.Hit;
+        telemetry.RecordCacheLookup(model.Name, computed ? "miss" : "hit");
+        return (result, outcome);
+    }
+
+    /// <summary>Forgets every answer of a model; called when it is loaded, reloaded or unloaded.</summary>
+    public ValueTask InvalidateModelAsync(string model, CancellationToken cancellationToken = default) =>
+        cache.RemoveByTagAsync(TagFor(model), cancellationToken);
+
+    /// <summary>Null when caching is off for the server or the model; per model, with or without Redis.</summary>
+    private HybridCacheEntryOptions? EntryOptionsFor(ModelConfiguration configuration)
+    {
+        if (!cacheOptions.Value.Enabled)
+        {
+            return null;
+        }
+
+        // A disconnected multiplexer would queue each command until its timeout: skip Redis until it is back.
+        var localOnly = !redis.IsConnected;
+        return _entryOptions.GetOrAdd((configuration, localOnly), static (key, defaultDuration) =>
+        {
+            var settings = key.Configuration.Cache;
+            if (settings?.Enabled == false || settings?.TtlSeconds is <= 0)
+            {
+                return null;
+            }
+
+            var duration = settings?.TtlSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : defaultDuration;
+            return new HybridCacheEntryOptions
+            {
+                Expiration = duration,
+                LocalCacheExpiration = duration,
+                Flags = key.Local ? HybridCacheEntryFlags.DisableDistributedCache : HybridCacheEntryFlags.None,
+            };
+        }, inferenceOptions.Value.CacheDuration);
     }
 }

@@ -4,6 +4,8 @@ using Inference.Api.Data;
 using Inference.Api.Inference;
 using Inference.Api.Jobs;
 using Inference.Api.Models;
+using Inference.Api.Routing;
+using Inference.Api.Serving;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
@@ -62,6 +64,22 @@ public static class ApplicationServiceExtensions
         return builder;
     }
 
+    /// <summary>Cache and prediction log settings, traffic splits, shadow traffic, the prediction runner and analytics.</summary>
+    private static void AddTrafficServices(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<CacheOptions>().Bind(builder.Configuration.GetSection(CacheOptions.SectionName));
+        services.AddOptions<PredictionLogOptions>().Bind(builder.Configuration.GetSection(PredictionLogOptions.SectionName));
+        services.AddOptions<TrafficOptions>().Bind(builder.Configuration.GetSection(TrafficOptions.SectionName));
+        services.AddSingleton<TrafficRouter>();
+        services.AddSingleton<ShadowTraffic>();
+        services.AddSingleton<PredictionRunner>();
+        services.AddScoped<TrafficSplitStore>();
+        services.AddScoped<PredictionAnalytics>();
+        services.AddHostedService<TrafficSplitRefresher>();
+        services.AddHostedService<PredictionLogRetention>();
+    }
+
     /// <summary>A 415 from content-type negotiation says which content types the route accepts.</summary>
     private static void DescribeUnsupportedMediaType(ProblemDetailsContext context)
     {
@@ -86,6 +104,8 @@ public static class ApplicationServiceExtensions
         app.MapPredictionApi();
         app.MapModelsApi();
         app.MapJobsApi();
+        app.MapTrafficApi();
+        app.MapAnalyticsApi();
         return app;
     }
 }
