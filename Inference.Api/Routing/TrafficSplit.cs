@@ -20,9 +20,12 @@ public sealed record TrafficSplit(
             return "'weights' must name at least one version, e.g. {\"1\": 90, \"2\": 10}.";
         }
 
-        if (weights.FirstOrDefault(weight => !double.IsFinite(weight.Value) || weight.Value < 0) is { Key: not 0 } negative)
+        foreach (var (version, weight) in weights)
         {
-            return $"The weight of version {negative.Key} must be a finite number ≥ 0, not {negative.Value}.";
+            if (!double.IsFinite(weight) || weight < 0)
+            {
+                return $"The weight of version {version} must be a finite number ≥ 0, not {weight}.";
+            }
         }
 
         if (weights.Values.Sum() <= 0)
