@@ -53,6 +53,7 @@ public static class ApplicationServiceExtensions
         services.AddHostedService<DatabaseMigrator>();
         services.AddHostedService<ModelLoadingService>();
         services.AddHostedService<PredictionLogWriter>();
+        builder.AddTrafficServices();
         builder.AddBatchJobs();
 
         services.AddHealthChecks().AddCheck<ModelsHealthCheck>("models");
