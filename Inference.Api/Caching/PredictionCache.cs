@@ -37,7 +37,7 @@ public sealed class PredictionCache(
     IConnectionMultiplexer redis,
     InferenceTelemetry telemetry)
 {
-    private readonly ConcurrentDictionary<(ModelConfiguration Configuration, bool Local), HybridCacheEntryOptions?> _entryOptions = new();
+    private readonly ConcurrentDictionary<(bool? Enabled, int? TtlSeconds, bool Local), HybridCacheEntryOptions?> _entryOptions = new();
 
     public static string HashInput(ReadOnlySpan<byte> input) => Convert.ToHexString(SHA256.HashData(input)).ToLowerInvariant();
 
@@ -91,15 +91,14 @@ public sealed class PredictionCache(
 
         // A disconnected multiplexer would queue each command until its timeout: skip Redis until it is back.
         var localOnly = !redis.IsConnected;
-        return _entryOptions.GetOrAdd((configuration, localOnly), static (key, defaultDuration) =>
+        return _entryOptions.GetOrAdd((configuration.Cache?.Enabled, configuration.Cache?.TtlSeconds, localOnly), static (key, defaultDuration) =>
         {
-            var settings = key.Configuration.Cache;
-            if (settings?.Enabled == false || settings?.TtlSeconds is <= 0)
+            if (key.Enabled == false || key.TtlSeconds is <= 0)
             {
                 return null;
             }
 
-            var duration = settings?.TtlSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : defaultDuration;
+            var duration = key.TtlSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : defaultDuration;
             return new HybridCacheEntryOptions
             {
                 Expiration = duration,
