@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
+using System.Text.Json;
 using Inference.Api.Inference;
 using Inference.Api.Models;
 using Microsoft.Extensions.Caching.Hybrid;
@@ -18,15 +20,17 @@ public enum CacheOutcome
 }
 
 /// <summary>
-/// Answers identical requests from the cache (in-process, then Redis). The key holds the model name, version and
-/// file fingerprint; every entry is also tagged with its model, and loading or unloading a model removes the tag, so
+/// Answers identical requests from the cache (in-process, then Redis). The key holds the model name, version, file
+/// fingerprint and a hash of its settings; every entry is also tagged with its model, and loading or unloading a model removes the tag, so
 /// a reload (even of the same file, e.g. with new labels) never serves an answer computed before it.
 /// </summary>
 /// <remarks>
 /// HybridCache runs one factory per key at a time in this process, so concurrent identical misses run the model once
-/// per replica (replicas do not coordinate: N replicas may each run it once). Tag removal is kept in process by
-/// HybridCache 10.x: the replica that reloads ignores older entries from memory and Redis alike; other replicas, which
-/// did not reload, keep answering with what their own loaded model computed. Redis failures are caught by HybridCache
+/// per replica (replicas do not coordinate: N replicas may each run it once). HybridCache 10.x records a tag removal in
+/// process and in Redis (<c>__MSFT_HCT__&lt;tag&gt;</c>), but a replica reads a tag's time from Redis only the first time
+/// it checks that tag, so removals do not reliably reach replicas that are already running (there is no backplane).
+/// That is enough here: the replica that reloads ignores older entries from memory and Redis alike; replicas that did
+/// not reload keep answering with what their own loaded model computed. Redis failures are caught by HybridCache
 /// (logged, the entry computed and kept in memory); while the Redis connection is down the second level is skipped
 /// altogether, so a request never waits for Redis timeouts.
 /// </remarks>
@@ -38,6 +42,7 @@ public sealed class PredictionCache(
     InferenceTelemetry telemetry)
 {
     private readonly ConcurrentDictionary<(bool? Enabled, int? TtlSeconds, bool Local), HybridCacheEntryOptions?> _entryOptions = new();
+    private readonly ConditionalWeakTable<ModelVersion, string> _keyPrefixes = [];
 
     public static string HashInput(ReadOnlySpan<byte> input) => Convert.ToHexString(SHA256.HashData(input)).ToLowerInvariant();
 
@@ -59,7 +64,7 @@ public sealed class PredictionCache(
             return (await predict(cancellationToken), CacheOutcome.Bypass);
         }
 
-        var key = $"prediction:{model.Name}:{model.Version}:{model.Fingerprint}:{inputKind}:{inputHash}";
+        var key = $"{_keyPrefixes.GetValue(model, KeyPrefix)}{inputKind}:{inputHash}";
         var computed = false;
         var result = await cache.GetOrCreateAsync(
             key,
@@ -75,6 +80,16 @@ public sealed class PredictionCache(
         var outcome = computed ? CacheOutcome.Miss : CacheOutcome.Hit;
         telemetry.RecordCacheLookup(model.Name, computed ? "miss" : "hit");
         return (result, outcome);
+    }
+
+    /// <summary>
+    /// Model, version, ONNX file fingerprint and a hash of the settings and labels: replicas running different
+    /// <c>model.json</c> files over the same ONNX file never share answers.
+    /// </summary>
+    private static string KeyPrefix(ModelVersion model)
+    {
+        var settings = JsonSerializer.SerializeToUtf8Bytes(new { model.Configuration, model.Labels }, ModelConfiguration.JsonOptions);
+        return $"prediction:{model.Name}:{model.Version}:{model.Fingerprint}:{HashInput(settings)[..16]}:";
     }
 
     /// <summary>Forgets every answer of a model; called when it is loaded, reloaded or unloaded.</summary>
