@@ -15,7 +15,7 @@ namespace Inference.Api.Routing;
 public sealed class TrafficRouter(ModelRepository repository, ILogger<TrafficRouter> logger)
 {
     private volatile FrozenDictionary<string, TrafficSplit> _splits = FrozenDictionary<string, TrafficSplit>.Empty;
-    private readonly ConcurrentDictionary<(string Model, DateTimeOffset UpdatedAt), bool> _reportedFallbacks = new();
+    private readonly ConcurrentDictionary<(string Model, DateTimeOffset UpdatedAt, string Missing), bool> _reportedFallbacks = new();
 
     public IReadOnlyCollection<TrafficSplit> Splits => _splits.Values;
 
@@ -50,10 +50,13 @@ public sealed class TrafficRouter(ModelRepository repository, ILogger<TrafficRou
 
         var loaded = repository.LoadedVersions(model);
         var decision = Choose(split, loaded.ContainsKey, Draw(model, stickyId));
-        if (decision.Version is null && _reportedFallbacks.TryAdd((split.Model, split.UpdatedAt), true))
+        foreach (var version in split.Weights.Keys)
         {
-            logger.LogWarning("No version of the traffic split of {Model} is loaded (split: {Versions}); serving the default version",
-                model, string.Join(", ", split.Weights.Keys));
+            if (!loaded.ContainsKey(version))
+            {
+                ReportFallback(split, loaded, decision);
+                break;
+            }
         }
 
         return decision;
@@ -88,6 +91,17 @@ public sealed class TrafficRouter(ModelRepository repository, ILogger<TrafficRou
             ? shadowVersion
             : (int?)null;
         return new TrafficDecision(version, shadow);
+    }
+
+    /// <summary>Logs once per split and set of missing versions that the split names versions no longer loaded.</summary>
+    private void ReportFallback(TrafficSplit split, IReadOnlyDictionary<int, ModelVersion> loaded, TrafficDecision decision)
+    {
+        var missing = string.Join(", ", split.Weights.Keys.Where(version => !loaded.ContainsKey(version)).Order());
+        if (_reportedFallbacks.TryAdd((split.Model, split.UpdatedAt, missing), true))
+        {
+            logger.LogWarning("The traffic split of {Model} names version(s) {Missing} that are not loaded; {Serving} serve instead",
+                split.Model, missing, decision.Version is null ? "the default version" : $"the other versions ({string.Join(", ", loaded.Keys.Order())})");
+        }
     }
 
     /// <summary>Two numbers in [0, 1): from SHA-256 of model and sticky id (stable across replicas and restarts), or random.</summary>

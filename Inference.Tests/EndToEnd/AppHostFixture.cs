@@ -24,6 +24,9 @@ public sealed class AppHostFixture : IAsyncLifetime
 
     public HttpClient Api { get; private set; } = null!;
 
+    /// <summary>The extra model root the API serves from (models whose folders a test may change, then reload).</summary>
+    public string ReferenceModelsPath => _referenceModels.Path;
+
     public Uri DashboardUrl { get; private set; } = null!;
 
     public async ValueTask InitializeAsync()

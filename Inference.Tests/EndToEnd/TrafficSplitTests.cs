@@ -109,6 +109,41 @@ public sealed class TrafficSplitTests(AppHostFixture fixture)
         Assert.Equal(2, servedWithoutSplit.VersionHeader);
     }
 
+    [Fact]
+    public async Task UnloadedVersionDropsOutOfTheSplitAndTheOthersKeepServing()
+    {
+        await PutSplitAsync(new { weights = new Dictionary<string, double> { ["1"] = 50, ["2"] = 50 } });
+        var versionTwo = Path.Combine(fixture.ReferenceModelsPath, Model, "2");
+        Directory.Move(versionTwo, versionTwo + ".off");
+        try
+        {
+            // The reload leaves version 1 only; the split still names version 2.
+            (await fixture.Api.PostAsync($"/api/admin/models/{Model}/load", null, Cancellation)).EnsureSuccessStatusCode();
+            var versions = new List<int>();
+            for (var index = 0; index < 20; index++)
+            {
+                versions.Add((await PredictionCalls.PredictTextAsync(fixture.Api, new { text = $"Half of the split is gone {index}", model = Model, cache = false })).VersionHeader);
+            }
+
+            Assert.All(versions, version => Assert.Equal(1, version));
+        }
+        finally
+        {
+            Directory.Move(versionTwo + ".off", versionTwo);
+            (await fixture.Api.PostAsync($"/api/admin/models/{Model}/load", null, Cancellation)).EnsureSuccessStatusCode();
+        }
+    }
+
+    [Fact]
+    public async Task OpenApiDocumentDescribesTheTrafficAndAnalyticsRoutes()
+    {
+        var document = await fixture.Api.GetStringAsync("/openapi/v1.json", Cancellation);
+
+        Assert.Contains("/api/admin/models/{name}/traffic", document);
+        Assert.Contains("/api/admin/analytics/models/{name}", document);
+        Assert.Contains("/api/admin/analytics/models/{name}/compare", document);
+    }
+
     public static TheoryData<string, string> InvalidSplits => new()
     {
         { """{"weights": {"1": -5, "2": 10}}""", "version 1" },
