@@ -32,6 +32,8 @@ public sealed class PredictionRunner(
     ShadowTraffic shadow,
     IOptions<InferenceOptions> options)
 {
+    private const string UnexpectedOutcome = "Unexpected";
+
     public Task<ServedPrediction> PredictTextAsync(PredictionCall call, string text, CancellationToken cancellationToken)
     {
         var hash = PredictionCache.HashInput(System.Text.Encoding.UTF8.GetBytes(text));
@@ -87,10 +89,12 @@ public sealed class PredictionRunner(
 
             return new ServedPrediction(result, outcome);
         }
-        catch (InferenceException exception)
+        catch (Exception exception) when (exception is not OperationCanceledException)
         {
+            // Failures count in the error rate: the engine's error kind, or "Unexpected" for anything else (a 500).
+            var outcome = exception is InferenceException inferenceError ? inferenceError.Kind.ToString() : UnexpectedOutcome;
             log.Add(Record(call, model?.Name ?? call.Model!, model?.Version ?? decision.Version ?? 0, inputHash, preview, started, null, false,
-                exception.Kind.ToString(), shadow: false));
+                outcome, shadow: false));
             throw;
         }
     }
@@ -114,9 +118,10 @@ public sealed class PredictionRunner(
                 var result = await classify(model, InferencePriority.Background, token);
                 log.Add(Record(call, model.Name, version, inputHash, preview, started, result, false, null, shadow: true, traceId));
             }
-            catch (InferenceException exception)
+            catch (Exception exception) when (exception is not OperationCanceledException)
             {
-                log.Add(Record(call, call.Model!, version, inputHash, preview, started, null, false, exception.Kind.ToString(), shadow: true, traceId));
+                var outcome = exception is InferenceException inferenceError ? inferenceError.Kind.ToString() : UnexpectedOutcome;
+                log.Add(Record(call, call.Model!, version, inputHash, preview, started, null, false, outcome, shadow: true, traceId));
                 throw;
             }
         });

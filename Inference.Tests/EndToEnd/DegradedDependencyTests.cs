@@ -4,7 +4,8 @@ using Aspire.Hosting.ApplicationModel;
 namespace Inference.Tests.EndToEnd;
 
 /// <summary>Inference keeps answering while Postgres or Redis is down; the prediction log catches up afterwards.</summary>
-public sealed class DegradedDependencyTests(IsolatedApiFixture fixture) : IClassFixture<IsolatedApiFixture>
+[Collection(IsolatedApiCollection.Name)]
+public sealed class DegradedDependencyTests(IsolatedApiFixture fixture)
 {
     private static readonly TimeSpan Outage = TimeSpan.FromSeconds(30);
 

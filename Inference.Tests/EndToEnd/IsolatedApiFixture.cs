@@ -4,12 +4,23 @@ using Microsoft.Extensions.Logging;
 
 namespace Inference.Tests.EndToEnd;
 
+/// <summary>The tests that share <see cref="IsolatedApiFixture"/>; they run one after another.</summary>
+[CollectionDefinition(Name)]
+public sealed class IsolatedApiCollection : ICollectionFixture<IsolatedApiFixture>
+{
+    public const string Name = "Isolated API";
+}
+
 /// <summary>
-/// An AppHost of its own (one API, no admin UI) for the tests that stop Postgres or Redis: the shared AppHost keeps
-/// serving the other tests meanwhile.
+/// An AppHost of its own (one API, no admin UI, retention every 2 s) for the tests that stop Postgres or Redis: the
+/// shared AppHost keeps serving the other tests meanwhile.
 /// </summary>
+
 public sealed class IsolatedApiFixture : IAsyncLifetime
 {
+    /// <summary>Short, so retention can be watched deleting.</summary>
+    public static readonly TimeSpan RetentionInterval = TimeSpan.FromSeconds(2);
+
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(5);
 
     private readonly string _dataDirectory = Directory.CreateTempSubdirectory("inference-isolated-").FullName;
@@ -37,6 +48,8 @@ public sealed class IsolatedApiFixture : IAsyncLifetime
             .AddFilter("Aspire.Hosting", LogLevel.Warning)
             .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None));
         builder.Resources.Remove(builder.Resources.Single(resource => resource.Name == "inference-dashboard"));
+        builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(resource => resource.Name == "inference-api"))
+            .WithEnvironment("Inference__PredictionLog__RetentionInterval", RetentionInterval.ToString("c", System.Globalization.CultureInfo.InvariantCulture));
 
         _app = await builder.BuildAsync(timeout.Token);
         await _app.StartAsync(timeout.Token);
