@@ -26,6 +26,9 @@ public sealed record BenchmarkOptions
 
     public bool SkipSeedsPattern { get; init; }
 
+    /// <summary>Also run the API with the prediction log, cache and rate limits off, for the P6 ratio (one AppHost start more).</summary>
+    public bool ServingFeatures { get; init; }
+
     public bool ShowLogs { get; init; }
 
     public const string Usage = """
@@ -38,6 +41,7 @@ public sealed record BenchmarkOptions
           --high <n>            concurrency of the seeds' pattern, sentiment and MobileNetV2 rows (default 32)
           --text-bodies <n>     distinct text bodies prepared (default 150000)
           --skip-seeds          leave out the seeds' pattern (one AppHost start less; P3 is not computed)
+          --serving-features    also run the API with prediction log, cache and rate limits off (one AppHost start more; P6)
           --logs                show the AppHost's and its resources' logs (to diagnose a failed start)
         """;
 
@@ -57,6 +61,7 @@ public sealed record BenchmarkOptions
                 "--high" => options with { HighConcurrency = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--text-bodies" => options with { TextBodies = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--skip-seeds" => options with { SkipSeedsPattern = true },
+                "--serving-features" => options with { ServingFeatures = true },
                 "--logs" => options with { ShowLogs = true },
                 _ => throw new ArgumentException($"Unknown option '{args[i]}'.\n{Usage}"),
             };
@@ -78,6 +83,7 @@ public sealed record BenchmarkOptions
             (HighConcurrency != defaults.HighConcurrency, $"--high {HighConcurrency}"),
             (TextBodies != defaults.TextBodies, $"--text-bodies {TextBodies}"),
             (SkipSeedsPattern, "--skip-seeds"),
+            (ServingFeatures, "--serving-features"),
         }.Where(option => option.Differs).Select(option => option.Argument).ToArray();
 
         const string command = "dotnet run -c Release --project Inference.Benchmarks";

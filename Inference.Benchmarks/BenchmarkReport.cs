@@ -25,7 +25,8 @@ public sealed record BenchmarkReport(
     ApiScenario? SeedsPattern,
     IReadOnlyList<ApiScenario> Api,
     SystemMeasurements Product,
-    TimeSpan? FirstStart)
+    TimeSpan? FirstStart,
+    ApiScenario? FeaturesOff = null)
 {
     private const string TextModel = "distilbert";
 
@@ -58,6 +59,11 @@ public sealed record BenchmarkReport(
             Row(output, "3 API", "API, dynamic batching", scenario);
         }
 
+        if (FeaturesOff is not null)
+        {
+            Row(output, "5 serving features", "API, no prediction log, cache or rate limits", FeaturesOff);
+        }
+
         var high = Api.Where(scenario => scenario.Model == TextModel).MaxBy(scenario => scenario.Load.Concurrency);
         var single = Api.FirstOrDefault(scenario => scenario.Model == TextModel && scenario.Load.Concurrency == 1);
         Ratio(output, "P1", $"API c{high?.Load.Concurrency} throughput / raw best batch", high is null ? null : high.Load.Throughput / best.ItemsPerSecond, "F2", "≥ 0.9", value => value >= 0.9);
@@ -74,6 +80,11 @@ public sealed record BenchmarkReport(
         Ratio(output, "P5", string.Create(culture,
                 $"AppHost start → API ready (s): builder creation → first 200 from the API's /health; StartAsync → {Product.StartToReady.TotalSeconds:F1} s{(Product.FreshDataDirectory ? "; fresh data folder (initdb)" : firstStart)}"),
             Product.CreateToReady.TotalSeconds, "F1", "≤ 10 s", value => value <= 10);
+        var sentiment = Api.FirstOrDefault(scenario => scenario.Model == FeaturesOff?.Model && scenario.Load.Concurrency == FeaturesOff.Load.Concurrency);
+        Ratio(output, "P6", FeaturesOff is null
+                ? "API throughput with / without prediction log, cache and rate limits (not run; --serving-features)"
+                : $"API {FeaturesOff.Model} c{FeaturesOff.Load.Concurrency} throughput with / without prediction log, cache and rate limits (every text distinct: cache misses)",
+            sentiment is null || FeaturesOff is null ? null : sentiment.Load.Throughput / FeaturesOff.Load.Throughput, "F2", "no goal; near 1 is better", null);
     }
 
     private static void Row(TextWriter output, string part, string name, ApiScenario scenario)

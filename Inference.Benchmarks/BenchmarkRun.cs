@@ -24,6 +24,14 @@ public sealed class BenchmarkRun(BenchmarkOptions options, BenchmarkModels model
         ["Inference__Batching__GlobalLock"] = "true",
     };
 
+    // The product's serving features off: no prediction log, no response cache, no rate limits.
+    private static readonly Dictionary<string, string> FeaturesOffSettings = new(ProductSettings)
+    {
+        ["Inference__PredictionLog__Enabled"] = "false",
+        ["Inference__Cache__Enabled"] = "false",
+        ["Inference__RateLimits__Enabled"] = "false",
+    };
+
     public async Task<BenchmarkReport> RunAsync(CancellationToken cancellationToken)
     {
         var started = DateTimeOffset.UtcNow;
@@ -45,8 +53,15 @@ public sealed class BenchmarkRun(BenchmarkOptions options, BenchmarkModels model
 
             Console.Error.WriteLine("Product API (dynamic batching):");
             var (api, product) = await RunProductAsync(dataDirectory, freshDataDirectory: firstStart is null, cancellationToken);
+            ApiScenario? featuresOff = null;
+            if (options.ServingFeatures)
+            {
+                Console.Error.WriteLine("Product API without prediction log, cache and rate limits:");
+                featuresOff = await RunFeaturesOffAsync(dataDirectory, cancellationToken);
+            }
+
             return new BenchmarkReport(started, options.ToCommandLine(), MachineDescription.Current(), raw, models.ServedModelFiles(),
-                seedsPattern, api, product, firstStart);
+                seedsPattern, api, product, firstStart, featuresOff);
         }
         finally
         {
@@ -89,6 +104,16 @@ public sealed class BenchmarkRun(BenchmarkOptions options, BenchmarkModels model
 
         return (scenarios, new SystemMeasurements(
             system.CreateToReady, system.StartToReady, freshDataDirectory, provider, residentAtReady, system.PeakResidentBytes()));
+    }
+
+    /// <summary>The sentiment row of the product's run again, with the serving features off (P6 compares the two).</summary>
+    private async Task<ApiScenario> RunFeaturesOffAsync(string dataDirectory, CancellationToken cancellationToken)
+    {
+        await using var system = await StartAsync(dataDirectory, FeaturesOffSettings, cancellationToken);
+        await system.EnsureModelsReadyAsync([Sentiment], cancellationToken);
+        using var load = new LoadGenerator();
+        var bodies = texts.SerializeBodies(Sentiment, firstIndex: 3L * options.TextBodies, options.TextBodies);
+        return await MeasureAsync(load, system, DistinctRequests.Text(system.ApiEndpoint, bodies), Sentiment, options.HighConcurrency, cancellationToken);
     }
 
     private async Task<RunningSystem> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string> settings, CancellationToken cancellationToken)

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Inference.Tests;
 
 /// <summary>
@@ -31,13 +33,60 @@ public sealed class ReferenceModelRoot : IDisposable
             }
             """);
 
+        // Copies of the project's sentiment model: two versions for traffic splits, and models of their own for the
+        // cache and analytics tests so no other test's traffic changes their numbers.
+        AddSentimentCopy(TwoVersionModel, [1, 2]);
+        AddSentimentCopy(AnalyticsModel, [1, 2]);
+        AddSentimentCopy(ReloadModel, [1]);
+        AddSentimentCopy(ShortCacheModel, [1], $$""", "cache": { "ttlSeconds": {{ShortCacheSeconds}} }""");
+        AddSentimentCopy(UncachedModel, [1], """, "cache": { "enabled": false }""");
+
         // A model that cannot load must be listed as unavailable without harming the others.
         Directory.CreateDirectory(System.IO.Path.Combine(Path, "broken", "1"));
         File.WriteAllText(System.IO.Path.Combine(Path, "broken", "model.json"), """{ "task": "text-classification" }""");
         File.WriteAllText(System.IO.Path.Combine(Path, "broken", "1", "model.onnx"), "this is not an ONNX file");
     }
 
+    /// <summary>Versions 1 and 2, both the project's sentiment model, all served.</summary>
+    public const string TwoVersionModel = "sentiment-ab";
+
+    /// <summary>Like <see cref="TwoVersionModel"/>, used only by the analytics tests.</summary>
+    public const string AnalyticsModel = "sentiment-stats";
+
+    /// <summary>Reloaded by the cache tests.</summary>
+    public const string ReloadModel = "sentiment-reload";
+
+    /// <summary>Cached for <see cref="ShortCacheSeconds"/> only (model.json <c>cache.ttlSeconds</c>).</summary>
+    public const string ShortCacheModel = "sentiment-ttl";
+
+    public const int ShortCacheSeconds = 2;
+
+    /// <summary>Never cached (model.json <c>cache.enabled: false</c>).</summary>
+    public const string UncachedModel = "sentiment-uncached";
+
     public string Path { get; }
+
+    private void AddSentimentCopy(string name, int[] versions, string extraSettings = "")
+    {
+        var source = System.IO.Path.Combine(TestPaths.ProjectModels, "sentiment", "1");
+        foreach (var version in versions)
+        {
+            var versionDirectory = Directory.CreateDirectory(System.IO.Path.Combine(Path, name, version.ToString(CultureInfo.InvariantCulture))).FullName;
+            foreach (var file in Directory.EnumerateFiles(source))
+            {
+                File.CreateSymbolicLink(System.IO.Path.Combine(versionDirectory, System.IO.Path.GetFileName(file)), file);
+            }
+        }
+
+        File.WriteAllText(System.IO.Path.Combine(Path, name, "model.json"), $$"""
+            {
+              "task": "text-classification",
+              "labels": ["negative", "positive"],
+              "text": { "vocabFile": "vocab.txt", "lowercase": true, "maxSequenceLength": 128 },
+              "versionPolicy": "all"{{extraSettings}}
+            }
+            """);
+    }
 
     private void AddModel(string name, string onnxFile, string configuration)
     {

@@ -1,3 +1,4 @@
+using Inference.Api.Caching;
 using Inference.Api.Models;
 using Inference.Api.RateLimiting;
 using Inference.Api.Security;
@@ -67,12 +68,19 @@ public static class ModelsApi
     public static Ok<ModelSummary[]> ListModels(ModelRepository repository) =>
         TypedResults.Ok(repository.Models.Select(ModelSummary.From).ToArray());
 
-    public static async Task<Ok<ModelSummary>> LoadModel(string name, ModelRepository repository, CancellationToken cancellationToken) =>
-        TypedResults.Ok(ModelSummary.From(await repository.LoadAsync(name, cancellationToken)));
+    public static async Task<Ok<ModelSummary>> LoadModel(
+        string name, ModelRepository repository, PredictionCache cache, CancellationToken cancellationToken)
+    {
+        var entry = await repository.LoadAsync(name, cancellationToken);
+        // Even the same file may come back with other labels or settings: answers computed before are not reused.
+        await cache.InvalidateModelAsync(entry.Name, cancellationToken);
+        return TypedResults.Ok(ModelSummary.From(entry));
+    }
 
-    public static async Task<NoContent> UnloadModel(string name, ModelRepository repository, CancellationToken cancellationToken)
+    public static async Task<NoContent> UnloadModel(string name, ModelRepository repository, PredictionCache cache, CancellationToken cancellationToken)
     {
         await repository.UnloadAsync(name, cancellationToken);
+        await cache.InvalidateModelAsync(name, cancellationToken);
         return TypedResults.NoContent();
     }
 

@@ -6,6 +6,7 @@ using Inference.Api.Inference;
 using Inference.Api.Models;
 using Inference.Api.OpenInference;
 using Inference.Api.RateLimiting;
+using Inference.Api.Routing;
 using Inference.Api.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -18,6 +19,7 @@ public sealed record OpenInferenceServices(
     ProtocolMetadata Metadata,
     ModelRepository Repository,
     PredictionLog Log,
+    TrafficRouter Router,
     IOptions<OpenInferenceOptions> Options);
 
 /// <summary>
@@ -102,7 +104,7 @@ public static class OpenInferenceApi
     public static async Task<OpenInferenceResponse> Infer(
         string name, string? version, HttpRequest request, [AsParameters] OpenInferenceServices services, CancellationToken cancellationToken)
     {
-        var model = ResolveForInference(services.Engine, name, version);
+        var model = ResolveForInference(services.Engine, services.Router, name, version, PredictionHeaders.StickyId(request.HttpContext, null));
         var headerLength = OpenInferenceRequestReader.ParseHeaderLength(request.Headers[OpenInferenceResponse.HeaderContentLength]);
         TensorInferenceRequest inferenceRequest;
         using (var body = await OpenInferenceRequestBody.ReadAsync(request, services.Options.Value.MaxRequestBytes, cancellationToken))
@@ -121,9 +123,12 @@ public static class OpenInferenceApi
         return new OpenInferenceResponse(model.Name, model.Version, inferenceRequest.Id, outputs, binary);
     }
 
-    /// <summary>The model version an inference request runs on: the one place a version is chosen for it.</summary>
-    public static ModelVersion ResolveForInference(InferenceEngine engine, string name, string? version) =>
-        engine.ResolveModel(name, ParseVersion(version));
+    /// <summary>
+    /// The model version an inference request runs on: the one named, else the model's traffic split's choice (sticky
+    /// by client id or key), else the newest.
+    /// </summary>
+    public static ModelVersion ResolveForInference(InferenceEngine engine, TrafficRouter router, string name, string? version, string? stickyId) =>
+        engine.ResolveModel(name, router.Route(name, ParseVersion(version), stickyId).Version);
 
     public static Ok<ModelStatisticsResponse> AllStatistics(ModelRepository repository) =>
         TypedResults.Ok(new ModelStatisticsResponse(

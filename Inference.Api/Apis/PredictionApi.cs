@@ -1,11 +1,9 @@
-using System.Diagnostics;
-using System.Text;
 using Inference.Api.Caching;
-using Inference.Api.Data;
 using Inference.Api.Inference;
 using Inference.Api.Models;
 using Inference.Api.RateLimiting;
 using Inference.Api.Security;
+using Inference.Api.Serving;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -14,15 +12,12 @@ namespace Inference.Api.Apis;
 
 /// <summary>What the prediction handlers need, injected as one parameter.</summary>
 public sealed record PredictionServices(
-    InferenceEngine Engine,
-    PredictionCache Cache,
-    PredictionLog Log,
+    PredictionRunner Runner,
     IOptions<InferenceOptions> Options);
 
 /// <summary>Text and image classification over JSON and multipart uploads.</summary>
 public static class PredictionApi
 {
-    private const int InputPreviewLength = 200;
     private const int MultipartOverheadBytes = 64 * 1024;
 
     public static IEndpointRouteBuilder MapPredictionApi(this IEndpointRouteBuilder app)
@@ -33,7 +28,9 @@ public static class PredictionApi
         api.MapPost("/text", PredictText)
             .WithName("PredictText")
             .WithSummary("Classify a text")
-            .WithDescription("Runs a text-classification model (default: sentiment). Texts longer than the model's token limit are refused with 400, not truncated.")
+            .WithDescription("Runs a text-classification model (default: sentiment). Without a version the model's traffic split chooses one "
+                + "(sticky by clientId, X-Client-Id or API key). Texts longer than the model's token limit are refused with 400, not truncated. "
+                + "Cache-Control: no-cache, ?cache=false or \"cache\": false skip the cache; X-Cache and X-Model-Version say what answered.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
@@ -42,7 +39,8 @@ public static class PredictionApi
         api.MapPost("/image", PredictImage)
             .WithName("PredictImage")
             .WithSummary("Classify an uploaded image")
-            .WithDescription("multipart/form-data with a 'file' field (JPEG, PNG, WebP, GIF, BMP). Query: model, version, top (default 5).")
+            .WithDescription("multipart/form-data with a 'file' field (JPEG, PNG, WebP, GIF, BMP). Query: model, version, top (default 5), "
+                + "cache=false, clientId (or X-Client-Id) for a sticky version of the traffic split.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
@@ -52,20 +50,18 @@ public static class PredictionApi
     }
 
     public static async Task<Ok<PredictionResponse>> PredictText(
-        TextPredictionRequest? request, [AsParameters] PredictionServices services, CancellationToken cancellationToken)
+        TextPredictionRequest? request, HttpContext context, [AsParameters] PredictionServices services, CancellationToken cancellationToken)
     {
         if (request?.Text is null)
         {
             throw InferenceException.InvalidInput("The body must be JSON with a 'text' field, e.g. {\"text\": \"I loved it\"}.");
         }
 
-        var model = services.Engine.ResolveTextModel(request.Model, request.Version);
-        var hash = PredictionCache.HashInput(Encoding.UTF8.GetBytes(request.Text));
-        var (result, cached) = await services.Cache.GetOrPredictAsync(
-            model, "text", hash, token => services.Engine.ClassifyTextAsync(model, request.Text, token), cancellationToken);
-
-        services.Log.Add(CreateRecord(result, "predict/text", hash, Preview(request.Text), cached));
-        return TypedResults.Ok(PredictionResponse.From(result, cached));
+        var call = new PredictionCall("predict/text", request.Model, request.Version,
+            PredictionHeaders.StickyId(context, request.ClientId), PredictionHeaders.KeyId(context), PredictionHeaders.UseCache(context.Request, request.Cache));
+        var prediction = await services.Runner.PredictTextAsync(call, request.Text, cancellationToken);
+        PredictionHeaders.Write(context.Response, prediction);
+        return TypedResults.Ok(PredictionResponse.From(prediction.Result, prediction.Cache == CacheOutcome.Hit));
     }
 
     public static async Task<Ok<PredictionResponse>> PredictImage(
@@ -74,17 +70,16 @@ public static class PredictionApi
         string? model,
         int? version,
         int? top,
+        string? clientId,
         CancellationToken cancellationToken)
     {
-        var modelVersion = services.Engine.ResolveImageModel(model, version);
+        services.Runner.CheckImageModel(model, version);
         var image = await ReadUploadAsync(request, services.Options.Value.MaxImageBytes, cancellationToken);
-        var count = top ?? 5;
-        var hash = PredictionCache.HashInput(image);
-        var (result, cached) = await services.Cache.GetOrPredictAsync(
-            modelVersion, $"image-top{count}", hash, token => services.Engine.ClassifyImageAsync(modelVersion, image, count, token), cancellationToken);
-
-        services.Log.Add(CreateRecord(result, "predict/image", hash, null, cached));
-        return TypedResults.Ok(PredictionResponse.From(result, cached));
+        var call = new PredictionCall("predict/image", model, version,
+            PredictionHeaders.StickyId(request.HttpContext, clientId), PredictionHeaders.KeyId(request.HttpContext), PredictionHeaders.UseCache(request, null));
+        var prediction = await services.Runner.PredictImageAsync(call, image, top ?? 5, cancellationToken);
+        PredictionHeaders.Write(request.HttpContext.Response, prediction);
+        return TypedResults.Ok(PredictionResponse.From(prediction.Result, prediction.Cache == CacheOutcome.Hit));
     }
 
     /// <summary>Reads the 'file' field of a multipart form, refusing oversized bodies before buffering them.</summary>
@@ -139,21 +134,4 @@ public static class PredictionApi
 
     private static InferenceException TooLarge(long maxBytes) =>
         new(InferenceErrorKind.PayloadTooLarge, $"The image is larger than the {maxBytes / (1024 * 1024.0):0.#} MiB accepted.");
-
-    private static string Preview(string text) => text.Length <= InputPreviewLength ? text : text[..InputPreviewLength];
-
-    private static PredictionRecord CreateRecord(ClassificationResult result, string route, string inputHash, string? preview, bool cached) => new()
-    {
-        CreatedAt = DateTimeOffset.UtcNow,
-        Model = result.Model,
-        ModelVersion = result.Version,
-        Route = route,
-        InputHash = inputHash,
-        InputPreview = preview,
-        Label = result.Label,
-        Score = result.Score,
-        InferenceTimeMs = result.InferenceTimeMs,
-        Cached = cached,
-        TraceId = Activity.Current?.TraceId.ToHexString(),
-    };
 }

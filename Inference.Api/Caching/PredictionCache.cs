@@ -1,30 +1,70 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
+using System.Text.Json;
 using Inference.Api.Inference;
 using Inference.Api.Models;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace Inference.Api.Caching;
 
-/// <summary>
-/// Answers identical requests from the cache (in-process, then Redis). The key holds the model name, version
-/// and file fingerprint, so a reloaded or replaced model never serves an old answer.
-/// </summary>
-public sealed class PredictionCache(HybridCache cache, IOptions<InferenceOptions> options)
+/// <summary>Whether an answer came from the cache (<c>X-Cache</c>).</summary>
+public enum CacheOutcome
 {
-    private readonly HybridCacheEntryOptions _entryOptions = new()
-    {
-        Expiration = options.Value.CacheDuration,
-        LocalCacheExpiration = options.Value.CacheDuration,
-    };
+    Hit,
+    Miss,
+    /// <summary>The cache was not consulted: turned off for the server or the model, or refused by the request.</summary>
+    Bypass,
+}
+
+/// <summary>
+/// Answers identical requests from the cache (in-process, then Redis). The key holds the model name, version, file
+/// fingerprint and a hash of its settings; every entry is also tagged with its model, and loading or unloading a model removes the tag, so
+/// a reload (even of the same file, e.g. with new labels) never serves an answer computed before it.
+/// </summary>
+/// <remarks>
+/// HybridCache runs one factory per key at a time in this process, so concurrent identical misses run the model once
+/// per replica (replicas do not coordinate: N replicas may each run it once). HybridCache 10.x records a tag removal in
+/// process and in Redis (<c>__MSFT_HCT__&lt;tag&gt;</c>), but a replica reads a tag's time from Redis only the first time
+/// it checks that tag, so removals do not reliably reach replicas that are already running (there is no backplane).
+/// That is enough here: the replica that reloads ignores older entries from memory and Redis alike; replicas that did
+/// not reload keep answering with what their own loaded model computed. Redis failures are caught by HybridCache
+/// (logged, the entry computed and kept in memory); while the Redis connection is down the second level is skipped
+/// altogether, so a request never waits for Redis timeouts.
+/// </remarks>
+public sealed class PredictionCache(
+    HybridCache cache,
+    IOptions<InferenceOptions> inferenceOptions,
+    IOptions<CacheOptions> cacheOptions,
+    IConnectionMultiplexer redis,
+    InferenceTelemetry telemetry)
+{
+    private readonly ConcurrentDictionary<(bool? Enabled, int? TtlSeconds, bool Local), HybridCacheEntryOptions?> _entryOptions = new();
+    private readonly ConditionalWeakTable<ModelVersion, string> _keyPrefixes = [];
 
     public static string HashInput(ReadOnlySpan<byte> input) => Convert.ToHexString(SHA256.HashData(input)).ToLowerInvariant();
 
-    /// <summary>Returns the cached answer, or computes and stores it; <c>Cached</c> says which.</summary>
-    public async Task<(ClassificationResult Result, bool Cached)> GetOrPredictAsync(
-        ModelVersion model, string inputKind, string inputHash, Func<CancellationToken, Task<ClassificationResult>> predict, CancellationToken cancellationToken)
+    public static string TagFor(string model) => $"model:{model.ToLowerInvariant()}";
+
+    /// <summary>Returns the cached answer, or computes (and stores) it; the outcome says which.</summary>
+    public async Task<(ClassificationResult Result, CacheOutcome Outcome)> GetOrPredictAsync(
+        ModelVersion model,
+        string inputKind,
+        string inputHash,
+        bool useCache,
+        Func<CancellationToken, Task<ClassificationResult>> predict,
+        CancellationToken cancellationToken)
     {
-        var key = $"prediction:{model.Name}:{model.Version}:{model.Fingerprint}:{inputKind}:{inputHash}";
+        var entryOptions = useCache ? EntryOptionsFor(model.Configuration) : null;
+        if (entryOptions is null)
+        {
+            telemetry.RecordCacheLookup(model.Name, "bypass");
+            return (await predict(cancellationToken), CacheOutcome.Bypass);
+        }
+
+        var key = $"{_keyPrefixes.GetValue(model, KeyPrefix)}{inputKind}:{inputHash}";
         var computed = false;
         var result = await cache.GetOrCreateAsync(
             key,
@@ -34,8 +74,52 @@ public sealed class PredictionCache(HybridCache cache, IOptions<InferenceOptions
                 computed = true;
                 return await state(token);
             },
-            _entryOptions,
-            cancellationToken: cancellationToken);
-        return (result, !computed);
+            entryOptions,
+            [TagFor(model.Name)],
+            cancellationToken);
+        var outcome = computed ? CacheOutcome.Miss : CacheOutcome.Hit;
+        telemetry.RecordCacheLookup(model.Name, computed ? "miss" : "hit");
+        return (result, outcome);
+    }
+
+    /// <summary>
+    /// Model, version, ONNX file fingerprint and a hash of the settings and labels: replicas running different
+    /// <c>model.json</c> files over the same ONNX file never share answers.
+    /// </summary>
+    private static string KeyPrefix(ModelVersion model)
+    {
+        var settings = JsonSerializer.SerializeToUtf8Bytes(new { model.Configuration, model.Labels }, ModelConfiguration.JsonOptions);
+        return $"prediction:{model.Name}:{model.Version}:{model.Fingerprint}:{HashInput(settings)[..16]}:";
+    }
+
+    /// <summary>Forgets every answer of a model; called when it is loaded, reloaded or unloaded.</summary>
+    public ValueTask InvalidateModelAsync(string model, CancellationToken cancellationToken = default) =>
+        cache.RemoveByTagAsync(TagFor(model), cancellationToken);
+
+    /// <summary>Null when caching is off for the server or the model; per model, with or without Redis.</summary>
+    private HybridCacheEntryOptions? EntryOptionsFor(ModelConfiguration configuration)
+    {
+        if (!cacheOptions.Value.Enabled)
+        {
+            return null;
+        }
+
+        // A disconnected multiplexer would queue each command until its timeout: skip Redis until it is back.
+        var localOnly = !redis.IsConnected;
+        return _entryOptions.GetOrAdd((configuration.Cache?.Enabled, configuration.Cache?.TtlSeconds, localOnly), static (key, defaultDuration) =>
+        {
+            if (key.Enabled == false || key.TtlSeconds is <= 0)
+            {
+                return null;
+            }
+
+            var duration = key.TtlSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : defaultDuration;
+            return new HybridCacheEntryOptions
+            {
+                Expiration = duration,
+                LocalCacheExpiration = duration,
+                Flags = key.Local ? HybridCacheEntryFlags.DisableDistributedCache : HybridCacheEntryFlags.None,
+            };
+        }, inferenceOptions.Value.CacheDuration);
     }
 }

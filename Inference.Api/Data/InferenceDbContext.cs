@@ -12,6 +12,7 @@ public sealed class InferenceDbContext(DbContextOptions<InferenceDbContext> opti
     public DbSet<BatchJobResult> BatchJobResults => Set<BatchJobResult>();
 
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<TrafficSplitRecord> TrafficSplits => Set<TrafficSplitRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -24,8 +25,20 @@ public sealed class InferenceDbContext(DbContextOptions<InferenceDbContext> opti
             prediction.Property(p => p.InputPreview).HasMaxLength(256);
             prediction.Property(p => p.Label).HasMaxLength(256);
             prediction.Property(p => p.TraceId).HasMaxLength(32);
+            prediction.Property(p => p.Outcome).HasMaxLength(32).HasDefaultValue(PredictionOutcomes.Success);
+            prediction.Property(p => p.KeyId).HasMaxLength(128);
             prediction.HasIndex(p => new { p.Model, p.ModelVersion, p.CreatedAt });
+            // Analytics read one model over a time window, every version at once.
+            prediction.HasIndex(p => new { p.Model, p.CreatedAt });
             prediction.HasIndex(p => p.CreatedAt);
+        });
+
+        modelBuilder.Entity<TrafficSplitRecord>(split =>
+        {
+            split.ToTable("traffic_splits");
+            split.HasKey(s => s.Model);
+            split.Property(s => s.Model).HasMaxLength(128);
+            split.Property(s => s.Weights).HasColumnType("jsonb");
         });
 
         modelBuilder.Entity<BatchJob>(job =>

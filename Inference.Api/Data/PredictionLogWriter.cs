@@ -12,6 +12,11 @@ public sealed class PredictionLogWriter(PredictionLog log, IServiceScopeFactory 
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!log.Enabled)
+        {
+            return;
+        }
+
         var batch = new List<PredictionRecord>(MaxBatch);
         try
         {
@@ -46,34 +51,46 @@ public sealed class PredictionLogWriter(PredictionLog log, IServiceScopeFactory 
     /// </summary>
     private static async Task CopyAsync(InferenceDbContext db, List<PredictionRecord> batch, CancellationToken cancellationToken)
     {
+        // Opened directly, not through EF and its retrying execution strategy: while the database is down the open fails
+        // within its timeout, so this loop can say so, keep the batch and retry on its own schedule.
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        await db.Database.OpenConnectionAsync(cancellationToken);
+        await connection.OpenAsync(cancellationToken);
         try
         {
-            await using var import = await connection.BeginBinaryImportAsync(
-                """COPY predictions ("CreatedAt", "Model", "ModelVersion", "Route", "InputHash", "InputPreview", "Label", "Score", "InferenceTimeMs", "Cached", "TraceId") FROM STDIN (FORMAT BINARY)""",
-                cancellationToken);
-            foreach (var record in batch)
-            {
-                await import.StartRowAsync(cancellationToken);
-                await import.WriteAsync(record.CreatedAt.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken);
-                await import.WriteAsync(record.Model, NpgsqlDbType.Varchar, cancellationToken);
-                await import.WriteAsync(record.ModelVersion, NpgsqlDbType.Integer, cancellationToken);
-                await import.WriteAsync(record.Route, NpgsqlDbType.Varchar, cancellationToken);
-                await import.WriteAsync(record.InputHash, NpgsqlDbType.Varchar, cancellationToken);
-                await WriteNullableAsync(import, record.InputPreview, cancellationToken);
-                await import.WriteAsync(record.Label, NpgsqlDbType.Varchar, cancellationToken);
-                await import.WriteAsync(record.Score, NpgsqlDbType.Real, cancellationToken);
-                await import.WriteAsync(record.InferenceTimeMs, NpgsqlDbType.Double, cancellationToken);
-                await import.WriteAsync(record.Cached, NpgsqlDbType.Boolean, cancellationToken);
-                await WriteNullableAsync(import, record.TraceId, cancellationToken);
-            }
-            await import.CompleteAsync(cancellationToken);
+            await WriteBatchAsync(connection, batch, cancellationToken);
         }
         finally
         {
-            await db.Database.CloseConnectionAsync();
+            await connection.CloseAsync();
         }
+    }
+
+    private static async Task WriteBatchAsync(NpgsqlConnection connection, List<PredictionRecord> batch, CancellationToken cancellationToken)
+    {
+        await using var import = await connection.BeginBinaryImportAsync(
+            """COPY predictions ("CreatedAt", "Model", "ModelVersion", "Route", "InputHash", "InputPreview", "Label", "Score", "InferenceTimeMs", "LatencyMs", "Cached", "Outcome", "Shadow", "KeyId", "TraceId") FROM STDIN (FORMAT BINARY)""",
+            cancellationToken);
+        foreach (var record in batch)
+        {
+            await import.StartRowAsync(cancellationToken);
+            await import.WriteAsync(record.CreatedAt.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken);
+            await import.WriteAsync(record.Model, NpgsqlDbType.Varchar, cancellationToken);
+            await import.WriteAsync(record.ModelVersion, NpgsqlDbType.Integer, cancellationToken);
+            await import.WriteAsync(record.Route, NpgsqlDbType.Varchar, cancellationToken);
+            await import.WriteAsync(record.InputHash, NpgsqlDbType.Varchar, cancellationToken);
+            await WriteNullableAsync(import, record.InputPreview, cancellationToken);
+            await WriteNullableAsync(import, record.Label, cancellationToken);
+            await import.WriteAsync(record.Score, NpgsqlDbType.Real, cancellationToken);
+            await import.WriteAsync(record.InferenceTimeMs, NpgsqlDbType.Double, cancellationToken);
+            await import.WriteAsync(record.LatencyMs, NpgsqlDbType.Double, cancellationToken);
+            await import.WriteAsync(record.Cached, NpgsqlDbType.Boolean, cancellationToken);
+            await import.WriteAsync(record.Outcome, NpgsqlDbType.Varchar, cancellationToken);
+            await import.WriteAsync(record.Shadow, NpgsqlDbType.Boolean, cancellationToken);
+            await WriteNullableAsync(import, record.KeyId, cancellationToken);
+            await WriteNullableAsync(import, record.TraceId, cancellationToken);
+        }
+
+        await import.CompleteAsync(cancellationToken);
     }
 
     private static Task WriteNullableAsync(NpgsqlBinaryImporter import, string? value, CancellationToken cancellationToken) =>
@@ -88,21 +105,36 @@ public sealed class PredictionLogWriter(PredictionLog log, IServiceScopeFactory 
                 await using var scope = scopes.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<InferenceDbContext>();
                 await CopyAsync(db, batch, cancellationToken);
+                if (attempt > 1)
+                {
+                    logger.LogInformation("Prediction log reached the database again after {Attempts} attempts", attempt);
+                }
+
                 return;
             }
-            catch (Exception exception) when (exception is IOException or InvalidOperationException or NpgsqlException
-                                                  && !cancellationToken.IsCancellationRequested)
+            catch (PostgresException exception) when (exception.SqlState.StartsWith("22", StringComparison.Ordinal)
+                                                      || exception.SqlState.StartsWith("23", StringComparison.Ordinal))
+            {
+                // A data error repeats on every retry: drop the batch (counted) rather than stall the log behind it.
+                logger.LogError(exception, "Prediction log batch of {Count} entries was refused by the database", batch.Count);
+                log.CountDropped(batch.Count, "refused by the database");
+                return;
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException && !cancellationToken.IsCancellationRequested)
             {
                 // Keep the batch and retry: the channel behind it bounds memory and counts drops.
                 if (attempt >= attempts)
                 {
                     logger.LogWarning(exception, "Dropping {Count} prediction log entries after {Attempts} attempt(s)", batch.Count, attempt);
+                    log.CountDropped(batch.Count, "the database was unreachable at shutdown");
                     return;
                 }
+
                 if (attempt == 1)
                 {
                     logger.LogWarning("Prediction log cannot reach the database, retrying: {Reason}", exception.Message);
                 }
+
                 await Task.Delay(RetryDelay, cancellationToken);
             }
         }

@@ -1,6 +1,12 @@
 namespace Inference.Api.Data;
 
-/// <summary>One served prediction, kept for history and analytics.</summary>
+/// <summary>What became of a prediction: <see cref="Success"/>, or the engine's error kind (e.g. <c>InvalidInput</c>).</summary>
+public static class PredictionOutcomes
+{
+    public const string Success = "success";
+}
+
+/// <summary>One prediction, served, failed or shadowed, kept for history and analytics.</summary>
 public sealed class PredictionRecord
 {
     public long Id { get; set; }
@@ -9,6 +15,7 @@ public sealed class PredictionRecord
 
     public required string Model { get; set; }
 
+    /// <summary>The version that ran; for a request that failed before a version was chosen, the one asked for (or 0).</summary>
     public int ModelVersion { get; set; }
 
     /// <summary>Which route served it, e.g. <c>predict/text</c>.</summary>
@@ -17,16 +24,30 @@ public sealed class PredictionRecord
     /// <summary>SHA-256 of the input, hex.</summary>
     public required string InputHash { get; set; }
 
-    /// <summary>The start of a text input, for reading the log; null for binary inputs.</summary>
+    /// <summary>The start of a text input, for reading the log; null for binary inputs or with previews off.</summary>
     public string? InputPreview { get; set; }
 
-    public required string Label { get; set; }
+    /// <summary>Null when the prediction failed.</summary>
+    public string? Label { get; set; }
 
     public float Score { get; set; }
 
+    /// <summary>The model's own time (pre-processing to post-processing) when the answer was computed.</summary>
     public double InferenceTimeMs { get; set; }
 
+    /// <summary>Time the request spent being answered, cache lookup included: what the caller waited.</summary>
+    public double LatencyMs { get; set; }
+
     public bool Cached { get; set; }
+
+    /// <summary><see cref="PredictionOutcomes.Success"/> or the error kind.</summary>
+    public string Outcome { get; set; } = PredictionOutcomes.Success;
+
+    /// <summary>A mirrored request to a candidate version: its answer was never returned.</summary>
+    public bool Shadow { get; set; }
+
+    /// <summary>The API key that asked (the <c>key_id</c> claim), null when anonymous.</summary>
+    public string? KeyId { get; set; }
 
     public string? TraceId { get; set; }
 }

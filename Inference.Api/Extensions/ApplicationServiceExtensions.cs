@@ -8,6 +8,8 @@ using Inference.Api.Models;
 using Inference.Api.OpenInference;
 using Inference.Api.RateLimiting;
 using Inference.Api.Security;
+using Inference.Api.Routing;
+using Inference.Api.Serving;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
@@ -58,6 +60,7 @@ public static class ApplicationServiceExtensions
         services.AddHostedService<DatabaseMigrator>();
         services.AddHostedService<ModelLoadingService>();
         services.AddHostedService<PredictionLogWriter>();
+        builder.AddTrafficServices();
         builder.AddBatchJobs();
         services.TryAddSingleton(TimeProvider.System);
         builder.AddApiKeyAccess();
@@ -72,6 +75,22 @@ public static class ApplicationServiceExtensions
         services.AddProblemDetails(options => options.CustomizeProblemDetails = DescribeUnsupportedMediaType);
         services.AddOpenApi();
         return builder;
+    }
+
+    /// <summary>Cache and prediction log settings, traffic splits, shadow traffic, the prediction runner and analytics.</summary>
+    private static void AddTrafficServices(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<CacheOptions>().Bind(builder.Configuration.GetSection(CacheOptions.SectionName));
+        services.AddOptions<PredictionLogOptions>().Bind(builder.Configuration.GetSection(PredictionLogOptions.SectionName));
+        services.AddOptions<TrafficOptions>().Bind(builder.Configuration.GetSection(TrafficOptions.SectionName));
+        services.AddSingleton<TrafficRouter>();
+        services.AddSingleton<ShadowTraffic>();
+        services.AddSingleton<PredictionRunner>();
+        services.AddScoped<TrafficSplitStore>();
+        services.AddScoped<PredictionAnalytics>();
+        services.AddHostedService<TrafficSplitRefresher>();
+        services.AddHostedService<PredictionLogRetention>();
     }
 
     /// <summary>A 415 from content-type negotiation says which content types the route accepts.</summary>
@@ -105,6 +124,8 @@ public static class ApplicationServiceExtensions
         app.MapOpenInferenceApi();
         app.MapApiKeysApi();
         app.MapOpenInferenceGrpc().RequireInferAccess().WithRateLimit(RateLimitPolicies.Protocol);
+        app.MapTrafficApi();
+        app.MapAnalyticsApi();
         return app;
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Grpc.Core;
 using Inference.Api.Data;
 using Inference.Api.Grpc.Protocol;
+using Inference.Api.Routing;
 using Microsoft.AspNetCore.Authorization;
 using Inference.Api.Inference;
 using Inference.Api.Inference.Tensors;
@@ -16,7 +17,7 @@ namespace Inference.Api.Grpc;
 /// conversions live in <see cref="GrpcTensorConversion"/>, error mapping in <see cref="InferenceErrorInterceptor"/>.
 /// </summary>
 internal sealed partial class InferenceGrpcService(
-    InferenceEngine engine, ProtocolMetadata metadata, ModelRepository repository, PredictionLog predictionLog)
+    InferenceEngine engine, ProtocolMetadata metadata, ModelRepository repository, PredictionLog predictionLog, TrafficRouter router)
     : GRPCInferenceService.GRPCInferenceServiceBase
 {
     public const string PredictionRoute = "grpc/infer";
@@ -65,7 +66,7 @@ internal sealed partial class InferenceGrpcService(
 
     public override async Task<ModelInferResponse> ModelInfer(ModelInferRequest request, ServerCallContext context)
     {
-        var model = ResolveForInference(request.ModelName, request.ModelVersion);
+        var model = ResolveForInference(request.ModelName, request.ModelVersion, context);
         var inputs = GrpcTensorConversion.ToInferTensors(request);
         var classifications = request.Outputs.Select(ClassificationCount).ToArray();
 
@@ -90,8 +91,12 @@ internal sealed partial class InferenceGrpcService(
     /// The model version an inference request runs on: the named version, else the newest. The one place a request's
     /// version is chosen, so a traffic split can take over the choice when none is named.
     /// </summary>
-    private ModelVersion ResolveForInference(string name, string version) =>
-        engine.ResolveModel(name, ProtocolVersions.Parse(name, version));
+    /// <summary>
+    /// The one place a version is chosen: the one named, else the model's traffic split's choice (sticky by the
+    /// <c>x-client-id</c> metadata or the caller's key), else the newest.
+    /// </summary>
+    private ModelVersion ResolveForInference(string name, string version, ServerCallContext context) =>
+        engine.ResolveModel(name, router.Route(name, ProtocolVersions.Parse(name, version), Apis.PredictionHeaders.StickyId(context.GetHttpContext(), null)).Version);
 
     /// <summary>Triton's classification extension: <c>classification</c> (int64) on a requested output asks for its top k.</summary>
     private static int? ClassificationCount(ModelInferRequest.Types.InferRequestedOutputTensor output)

@@ -14,6 +14,9 @@ public sealed class InferenceTelemetry : IBatchObserver, IDisposable
     private readonly Histogram<double> _requestDuration;
     private readonly Histogram<double> _queueWait;
     private readonly Histogram<int> _batchSize;
+    private readonly Counter<long> _cacheLookups;
+    private readonly Counter<long> _logDropped;
+    private readonly Counter<long> _shadowRequests;
     private Func<IEnumerable<ModelVersion>> _models = () => [];
 
     public InferenceTelemetry(IMeterFactory meterFactory)
@@ -25,6 +28,12 @@ public sealed class InferenceTelemetry : IBatchObserver, IDisposable
         _queueWait = _meter.CreateHistogram<double>("inference.queue.wait", "ms", "Time a request waited for its batch to start.");
         _batchSize = _meter.CreateHistogram<int>("inference.batch.size", "{request}", "Requests per model run.",
             advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128] });
+        _cacheLookups = _meter.CreateCounter<long>("inference.cache.lookups", "{request}",
+            "Prediction cache lookups by model and result (hit, miss, bypass).");
+        _logDropped = _meter.CreateCounter<long>("inference.predictionlog.dropped", "{entry}",
+            "Prediction log entries dropped because the queue for the database was full.");
+        _shadowRequests = _meter.CreateCounter<long>("inference.shadow.requests", "{request}",
+            "Shadow requests by model, version and outcome (success, failed, skipped when every shadow slot was busy).");
         _meter.CreateObservableGauge("inference.queue.depth", () => Measure(model => model.QueueDepth), "{request}",
             "Requests waiting per model version.");
         _meter.CreateObservableGauge("inference.model.memory", () => Measure(model => model.MemoryBytes), "By",
@@ -50,6 +59,14 @@ public sealed class InferenceTelemetry : IBatchObserver, IDisposable
             _requestDuration.Record(duration, new TagList { { "model", model }, { "version", version } });
         }
     }
+
+    public void RecordCacheLookup(string model, string result) =>
+        _cacheLookups.Add(1, new TagList { { "model", model }, { "result", result } });
+
+    public void RecordLogDropped(long count) => _logDropped.Add(count);
+
+    public void RecordShadowRequest(string model, int version, string outcome) =>
+        _shadowRequests.Add(1, new TagList { { "model", model }, { "version", version }, { "outcome", outcome } });
 
     public void BatchStarted(string model, int version, int size, ReadOnlySpan<double> queueWaitsMs)
     {

@@ -48,6 +48,9 @@ public sealed record ModelConfiguration
     /// <summary>Dynamic batching for this model; the server-wide settings fill what is absent.</summary>
     public ModelBatchingSettings? Batching { get; init; }
 
+    /// <summary>Response caching for this model; the server's settings fill what is absent.</summary>
+    public ModelCacheSettings? Cache { get; init; }
+
     /// <summary>Which version folders to serve: <c>latest</c> (the newest <see cref="LatestCount"/>), <c>all</c>, or <c>specific</c> (<see cref="Versions"/>).</summary>
     public string VersionPolicy { get; init; } = "latest";
 
@@ -73,6 +76,13 @@ public sealed record ModelBatchingSettings
     public double? MaxQueueDelayMs { get; init; }
 
     public int? MaxQueueSize { get; init; }
+}
+
+/// <summary>Per-model response caching: <c>{"cache": {"enabled": true, "ttlSeconds": 300}}</c>.</summary>
+public sealed record ModelCacheSettings
+{
+    public bool? Enabled { get; init; }
+    public int? TtlSeconds { get; init; }
 }
 
 /// <summary>Tokenization for text models (BERT WordPiece, as Hugging Face exports it).</summary>

@@ -111,6 +111,12 @@ public sealed class ModelRepository : IDisposable
         }
     }
 
+    /// <summary>The versions of a model that serve now (none when it is unknown or unavailable).</summary>
+    public IReadOnlyDictionary<int, ModelVersion> LoadedVersions(string name) =>
+        _models.TryGetValue(name, out var entry) ? entry.Versions : EmptyVersions;
+
+    private static readonly IReadOnlyDictionary<int, ModelVersion> EmptyVersions = new Dictionary<int, ModelVersion>();
+
     /// <summary>The requested version, or the newest when none is given.</summary>
     public ModelVersion Resolve(string name, int? version)
     {

@@ -90,6 +90,28 @@ public sealed class ApiKeyTests(SecuredApiFixture fixture)
         Assert.Equal(HttpStatusCode.NotFound, unknownKey.StatusCode);
     }
 
+    [Fact]
+    public async Task PredictionLogRecordsWhichKeyAskedButNeverTheKey()
+    {
+        var created = await ApiKeyClient.CreateAsync(fixture.Admin, "logged", "infer");
+        using var client = fixture.ClientWithKey(created.Key);
+        var text = $"Logged with its key id {Guid.NewGuid():N}";
+
+        var response = await client.PostAsJsonAsync("/api/predict/text", new { text }, Cancellation);
+        var connectionString = await fixture.App.GetConnectionStringAsync("inferencedb", Cancellation)
+            ?? throw new InvalidOperationException("inferencedb has no connection string.");
+        var rows = await PredictionCalls.PollCountAsync(connectionString,
+            """SELECT count(*) FROM predictions WHERE "KeyId" = @key AND "InputPreview" = @text""", count => count >= 1,
+            parameters: [("key", created.Id.ToString()), ("text", text)]);
+        var leaked = await PredictionCalls.PollCountAsync(connectionString,
+            """SELECT count(*) FROM predictions WHERE "KeyId" LIKE @secret OR "InputPreview" LIKE @secret""", _ => true,
+            parameters: [("secret", $"%{created.Key}%")]);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(1, rows);
+        Assert.Equal(0, leaked);
+    }
+
     private static Task<HttpResponseMessage> PredictAsync(HttpClient client) =>
         client.PostAsJsonAsync("/api/predict/text", new { text = "A fine film" }, Cancellation);
 

@@ -30,6 +30,9 @@ public sealed class AppHostFixture : IAsyncLifetime
     /// <summary>A client that sends <see cref="AdminKey"/>, for the management routes.</summary>
     public HttpClient AdminApi { get; private set; } = null!;
 
+    /// <summary>The extra model root the API serves from (models whose folders a test may change, then reload).</summary>
+    public string ReferenceModelsPath => _referenceModels.Path;
+
     public Uri DashboardUrl { get; private set; } = null!;
 
     /// <summary>The API's gRPC endpoint (cleartext HTTP/2).</summary>

@@ -194,10 +194,16 @@ namespace Inference.Api.Data.Migrations
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)");
 
+                    b.Property<string>("KeyId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
                     b.Property<string>("Label")
-                        .IsRequired()
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)");
+
+                    b.Property<double>("LatencyMs")
+                        .HasColumnType("double precision");
 
                     b.Property<string>("Model")
                         .IsRequired()
@@ -207,6 +213,13 @@ namespace Inference.Api.Data.Migrations
                     b.Property<int>("ModelVersion")
                         .HasColumnType("integer");
 
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasDefaultValue("success");
+
                     b.Property<string>("Route")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -214,6 +227,9 @@ namespace Inference.Api.Data.Migrations
 
                     b.Property<float>("Score")
                         .HasColumnType("real");
+
+                    b.Property<bool>("Shadow")
+                        .HasColumnType("boolean");
 
                     b.Property<string>("TraceId")
                         .HasMaxLength(32)
@@ -223,9 +239,35 @@ namespace Inference.Api.Data.Migrations
 
                     b.HasIndex("CreatedAt");
 
+                    b.HasIndex("Model", "CreatedAt");
+
                     b.HasIndex("Model", "ModelVersion", "CreatedAt");
 
                     b.ToTable("predictions", (string)null);
+                });
+
+            modelBuilder.Entity("Inference.Api.Data.TrafficSplitRecord", b =>
+                {
+                    b.Property<string>("Model")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<double>("ShadowShare")
+                        .HasColumnType("double precision");
+
+                    b.Property<int?>("ShadowVersion")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Weights")
+                        .IsRequired()
+                        .HasColumnType("jsonb");
+
+                    b.HasKey("Model");
+
+                    b.ToTable("traffic_splits", (string)null);
                 });
 
             modelBuilder.Entity("Inference.Api.Data.BatchJobResult", b =>

@@ -1,0 +1,58 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Inference.Api.Data;
+
+/// <summary>
+/// Deletes prediction log entries older than <see cref="PredictionLogOptions.RetentionDays"/>, in batches so no
+/// statement holds locks for long. Every replica runs it; deleting is idempotent.
+/// </summary>
+public sealed class PredictionLogRetention(
+    IServiceScopeFactory scopes, IOptions<PredictionLogOptions> options, ILogger<PredictionLogRetention> logger) : BackgroundService
+{
+    private const int BatchSize = 10_000;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (options.Value.RetentionDays <= 0)
+        {
+            return;
+        }
+
+        using var timer = new PeriodicTimer(options.Value.RetentionInterval);
+        do
+        {
+            try
+            {
+                var deleted = await DeleteExpiredAsync(DateTimeOffset.UtcNow.AddDays(-options.Value.RetentionDays), stoppingToken);
+                if (deleted > 0)
+                {
+                    logger.LogInformation("Deleted {Count} prediction log entries older than {Days} days", deleted, options.Value.RetentionDays);
+                }
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning("Prediction log retention will try again later: {Reason}", exception.Message);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    private async Task<long> DeleteExpiredAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<InferenceDbContext>();
+        long total = 0;
+        int deleted;
+        do
+        {
+            // The CreatedAt index finds the oldest rows; LIMIT keeps each statement short.
+            deleted = await db.Database.ExecuteSqlInterpolatedAsync($"""
+                DELETE FROM predictions WHERE "Id" IN (SELECT "Id" FROM predictions WHERE "CreatedAt" < {cutoff.UtcDateTime} ORDER BY "CreatedAt" LIMIT {BatchSize})
+                """, cancellationToken);
+            total += deleted;
+        }
+        while (deleted == BatchSize);
+        return total;
+    }
+}
