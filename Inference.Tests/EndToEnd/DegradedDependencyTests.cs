@@ -50,15 +50,23 @@ public sealed class DegradedDependencyTests(IsolatedApiFixture fixture)
         await fixture.RunCommandAsync("redis", KnownResourceCommands.StopCommand, Cancellation);
         try
         {
-            var elapsed = Stopwatch.StartNew();
-            var first = await PredictionCalls.PredictTextAsync(fixture.Api, new { text = $"Redis is away {marker}" });
-            var again = await PredictionCalls.PredictTextAsync(fixture.Api, new { text = $"Redis is away {marker}" });
+            // The first requests after the stop may still meet a connection that has not yet noticed the outage;
+            // once it has, repeats must come from memory.
+            var outcomes = (First: "", Again: "");
+            var clock = Stopwatch.StartNew();
+            for (var attempt = 0; outcomes != ("MISS", "HIT") && clock.Elapsed < TimeSpan.FromSeconds(15); attempt++)
+            {
+                var text = $"Redis is away {attempt} {marker}";
+                var first = await PredictionCalls.PredictTextAsync(fixture.Api, new { text });
+                var again = await PredictionCalls.PredictTextAsync(fixture.Api, new { text });
+                outcomes = (first.CacheHeader, again.CacheHeader);
+            }
             for (var index = 0; index < 20; index++)
             {
-                Assert.Equal("MISS", (await PredictionCalls.PredictTextAsync(fixture.Api, new { text = $"Redis is away {index} {marker}" })).CacheHeader);
+                Assert.Equal("MISS", (await PredictionCalls.PredictTextAsync(fixture.Api, new { text = $"Redis is away, distinct {index} {marker}" })).CacheHeader);
             }
 
-            Assert.Equal(("MISS", "HIT"), (first.CacheHeader, again.CacheHeader));
+            Assert.Equal(("MISS", "HIT"), outcomes);
         }
         finally
         {
