@@ -1,6 +1,5 @@
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 [assembly: AssemblyFixture(typeof(Inference.Tests.EndToEnd.AppHostFixture))]
 
@@ -12,12 +11,10 @@ namespace Inference.Tests.EndToEnd;
 /// </summary>
 public sealed class AppHostFixture : IAsyncLifetime
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(5);
-
     private readonly ReferenceModelRoot _referenceModels = new();
 
     // Each run gets its own Postgres and Redis data, so runs never share state or collide with a developer's AppHost.
-    private readonly string _dataDirectory = Directory.CreateTempSubdirectory("inference-apphost-").FullName;
+    private readonly string _dataDirectory = TestAppHost.CreateDataDirectory("inference-apphost-");
     private DistributedApplication? _app;
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The AppHost has not started.");
@@ -40,28 +37,13 @@ public sealed class AppHostFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        if (!OperatingSystem.IsWindows())
-        {
-            // Postgres runs as its own user when the tests run as root: it must be able to enter the folder.
-            File.SetUnixFileMode(_dataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
-                | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-        }
-
-        using var timeout = new CancellationTokenSource(StartTimeout);
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+        using var timeout = new CancellationTokenSource(TestAppHost.StartTimeout);
+        var builder = await TestAppHost.CreateBuilderAsync(_dataDirectory,
             [
-                "--Infrastructure:Mode=local",
-                $"--Infrastructure:DataDirectory={_dataDirectory}",
                 $"--Inference:ExtraModelRoots={_referenceModels.Path};{TestPaths.TestModels}",
                 $"--Parameters:inference-admin-key={AdminKey}",
             ],
             timeout.Token);
-        builder.Services.AddLogging(logging => logging
-            .SetMinimumLevel(LogLevel.Information)
-            .AddFilter("Aspire.Hosting.Dcp", LogLevel.Warning)
-            .AddFilter("Aspire.Hosting", LogLevel.Warning)
-            // Probes fail by design until Postgres and Redis accept connections.
-            .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None));
 
         _app = await builder.BuildAsync(timeout.Token);
         await _app.StartAsync(timeout.Token);
@@ -81,19 +63,7 @@ public sealed class AppHostFixture : IAsyncLifetime
     {
         Api?.Dispose();
         AdminApi?.Dispose();
-        if (_app is not null)
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
+        await TestAppHost.StopAsync(_app, _dataDirectory);
         _referenceModels.Dispose();
-        try
-        {
-            Directory.Delete(_dataDirectory, recursive: true);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            // A leftover temp folder is harmless.
-        }
     }
 }

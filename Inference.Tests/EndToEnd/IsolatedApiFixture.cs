@@ -1,6 +1,5 @@
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Inference.Tests.EndToEnd;
 
@@ -21,9 +20,7 @@ public sealed class IsolatedApiFixture : IAsyncLifetime
     /// <summary>Short, so retention can be watched deleting.</summary>
     public static readonly TimeSpan RetentionInterval = TimeSpan.FromSeconds(2);
 
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(5);
-
-    private readonly string _dataDirectory = Directory.CreateTempSubdirectory("inference-isolated-").FullName;
+    private readonly string _dataDirectory = TestAppHost.CreateDataDirectory("inference-isolated-");
     private DistributedApplication? _app;
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The AppHost has not started.");
@@ -32,21 +29,8 @@ public sealed class IsolatedApiFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        if (!OperatingSystem.IsWindows())
-        {
-            // Postgres runs as its own user when the tests run as root: it must be able to enter the folder.
-            File.SetUnixFileMode(_dataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
-                | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-        }
-
-        using var timeout = new CancellationTokenSource(StartTimeout);
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            ["--Infrastructure:Mode=local", $"--Infrastructure:DataDirectory={_dataDirectory}"], timeout.Token);
-        builder.Services.AddLogging(logging => logging
-            .SetMinimumLevel(LogLevel.Information)
-            .AddFilter("Aspire.Hosting.Dcp", LogLevel.Warning)
-            .AddFilter("Aspire.Hosting", LogLevel.Warning)
-            .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None));
+        using var timeout = new CancellationTokenSource(TestAppHost.StartTimeout);
+        var builder = await TestAppHost.CreateBuilderAsync(_dataDirectory, [], timeout.Token);
         builder.Resources.Remove(builder.Resources.Single(resource => resource.Name == "inference-dashboard"));
         builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(resource => resource.Name == "inference-api"))
             .WithEnvironment("Inference__PredictionLog__RetentionInterval", RetentionInterval.ToString("c", System.Globalization.CultureInfo.InvariantCulture));
@@ -80,19 +64,6 @@ public sealed class IsolatedApiFixture : IAsyncLifetime
     public async ValueTask DisposeAsync()
     {
         Api?.Dispose();
-        if (_app is not null)
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
-
-        try
-        {
-            Directory.Delete(_dataDirectory, recursive: true);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            // A leftover temp folder is harmless.
-        }
+        await TestAppHost.StopAsync(_app, _dataDirectory);
     }
 }

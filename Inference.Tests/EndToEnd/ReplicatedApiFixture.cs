@@ -3,7 +3,6 @@ using System.Globalization;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Logging;
 
 namespace Inference.Tests.EndToEnd;
 
@@ -18,9 +17,7 @@ public sealed class ReplicatedApiFixture : IAsyncLifetime
     /// <summary>Short, so a killed process's items are taken over within seconds.</summary>
     public static readonly TimeSpan ReclaimAfter = TimeSpan.FromSeconds(3);
 
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(5);
-
-    private readonly string _dataDirectory = Directory.CreateTempSubdirectory("inference-replicas-").FullName;
+    private readonly string _dataDirectory = TestAppHost.CreateDataDirectory("inference-replicas-");
     private DistributedApplication? _app;
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The AppHost has not started.");
@@ -29,22 +26,10 @@ public sealed class ReplicatedApiFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        if (!OperatingSystem.IsWindows())
-        {
-            // Postgres runs as its own user when the tests run as root: it must be able to enter the folder.
-            File.SetUnixFileMode(_dataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
-                | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-        }
-
-        using var timeout = new CancellationTokenSource(StartTimeout);
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            ["--Infrastructure:Mode=local", $"--Infrastructure:DataDirectory={_dataDirectory}", $"--Inference:ApiReplicas={Replicas}"],
+        using var timeout = new CancellationTokenSource(TestAppHost.StartTimeout);
+        var builder = await TestAppHost.CreateBuilderAsync(_dataDirectory,
+            [$"--Inference:ApiReplicas={Replicas}"],
             timeout.Token);
-        builder.Services.AddLogging(logging => logging
-            .SetMinimumLevel(LogLevel.Information)
-            .AddFilter("Aspire.Hosting.Dcp", LogLevel.Warning)
-            .AddFilter("Aspire.Hosting", LogLevel.Warning)
-            .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None));
         // These tests drive the API alone; the admin UI would only slow the start.
         builder.Resources.Remove(builder.Resources.Single(resource => resource.Name == "inference-dashboard"));
         builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(resource => resource.Name == ApiResource))
@@ -123,18 +108,6 @@ public sealed class ReplicatedApiFixture : IAsyncLifetime
     public async ValueTask DisposeAsync()
     {
         Api?.Dispose();
-        if (_app is not null)
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
-        try
-        {
-            Directory.Delete(_dataDirectory, recursive: true);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            // A leftover temp folder is harmless.
-        }
+        await TestAppHost.StopAsync(_app, _dataDirectory);
     }
 }

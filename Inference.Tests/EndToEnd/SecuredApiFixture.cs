@@ -2,7 +2,6 @@ using System.Globalization;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Logging;
 
 namespace Inference.Tests.EndToEnd;
 
@@ -26,9 +25,7 @@ public sealed class SecuredApiFixture : IAsyncLifetime
     public const int PredictLimit = 5;
     public static readonly TimeSpan PredictWindow = TimeSpan.FromMinutes(1);
 
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(5);
-
-    private readonly string _dataDirectory = Directory.CreateTempSubdirectory("inference-secured-").FullName;
+    private readonly string _dataDirectory = TestAppHost.CreateDataDirectory("inference-secured-");
     private DistributedApplication? _app;
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The AppHost has not started.");
@@ -43,27 +40,13 @@ public sealed class SecuredApiFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        if (!OperatingSystem.IsWindows())
-        {
-            // Postgres runs as its own user when the tests run as root: it must be able to enter the folder.
-            File.SetUnixFileMode(_dataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
-                | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-        }
-
-        using var timeout = new CancellationTokenSource(StartTimeout);
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+        using var timeout = new CancellationTokenSource(TestAppHost.StartTimeout);
+        var builder = await TestAppHost.CreateBuilderAsync(_dataDirectory,
             [
-                "--Infrastructure:Mode=local",
-                $"--Infrastructure:DataDirectory={_dataDirectory}",
                 $"--Inference:ApiReplicas={Replicas}",
                 $"--Parameters:inference-admin-key={AdminKey}",
             ],
             timeout.Token);
-        builder.Services.AddLogging(logging => logging
-            .SetMinimumLevel(LogLevel.Information)
-            .AddFilter("Aspire.Hosting.Dcp", LogLevel.Warning)
-            .AddFilter("Aspire.Hosting", LogLevel.Warning)
-            .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None));
         builder.Resources.Remove(builder.Resources.Single(resource => resource.Name == "inference-dashboard"));
         builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(resource => resource.Name == ApiResource))
             .WithEnvironment("Inference__Auth__RequireApiKey", "true")
@@ -116,18 +99,6 @@ public sealed class SecuredApiFixture : IAsyncLifetime
     {
         Anonymous?.Dispose();
         Admin?.Dispose();
-        if (_app is not null)
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
-        try
-        {
-            Directory.Delete(_dataDirectory, recursive: true);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            // A leftover temp folder is harmless.
-        }
+        await TestAppHost.StopAsync(_app, _dataDirectory);
     }
 }
