@@ -27,9 +27,21 @@ public sealed class DashboardTests(AppHostFixture fixture)
         await using var session = await BrowserSession.OpenAsync(fixture.DashboardUrl, "/predict?tab=image");
         await session.RunAsync(async page =>
         {
-            await page.SetInputFilesAsync("#image-input", Path.Combine(TestPaths.ProjectModels, "digits", "samples", "3.png"));
-
-            await Assertions.Expect(page.Locator("#image-result-label")).ToHaveTextAsync("3", new() { Timeout = 30_000 });
+            var image = Path.Combine(TestPaths.ProjectModels, "digits", "samples", "3.png");
+            // On a loaded machine the upload component's script can attach after the page reports interactive and miss
+            // the first pick; a person would pick again, and so does the test (the answer must still come each time).
+            for (var attempt = 1; ; attempt++)
+            {
+                await page.SetInputFilesAsync("#image-input", image);
+                try
+                {
+                    await Assertions.Expect(page.Locator("#image-result-label")).ToHaveTextAsync("3", new() { Timeout = 20_000 });
+                    break;
+                }
+                catch (Exception exception) when (attempt < 3 && exception is PlaywrightException or TimeoutException)
+                {
+                }
+            }
             await Assertions.Expect(page.Locator("#prediction-bars .prediction-bar")).ToHaveCountAsync(5);
         });
     }
