@@ -48,7 +48,7 @@ public sealed class InferenceEngine(ModelRepository repository, IOptions<Inferen
             var result = await model.InferTensorsAsync(request, priority, cancellationToken);
             var elapsed = Stopwatch.GetElapsedTime(started);
             telemetry.RecordPrediction(model.Name, model.Version, "success", elapsed.TotalMilliseconds);
-            model.Statistics.RecordRequest(success: true, elapsed);
+            model.Statistics.RecordRequest(success: true, elapsed, model.Tensors.CanBatch ? request.Rows : 1);
             return result;
         }
         catch (InferenceException exception)

@@ -31,15 +31,18 @@ public sealed class ModelStatistics(IBatchObserver? next) : IBatchObserver
     private long _successCount, _successNs, _failCount, _failNs, _queueCount, _queueNs, _computeCount, _computeNs;
     private readonly ConcurrentDictionary<int, long[]> _bySize = new();
 
-    /// <summary>One request finished, in <paramref name="elapsed"/> from arrival to answer.</summary>
-    public void RecordRequest(bool success, TimeSpan elapsed)
+    /// <summary>
+    /// One request finished, in <paramref name="elapsed"/> from arrival to answer; <paramref name="items"/> is its size
+    /// along the batch dimension (Triton counts inferences by batch element).
+    /// </summary>
+    public void RecordRequest(bool success, TimeSpan elapsed, long items = 1)
     {
         var ns = elapsed.Ticks * 100;
         if (success)
         {
             Interlocked.Increment(ref _successCount);
             Interlocked.Add(ref _successNs, ns);
-            Interlocked.Increment(ref _inferenceCount);
+            Interlocked.Add(ref _inferenceCount, items);
         }
         else
         {

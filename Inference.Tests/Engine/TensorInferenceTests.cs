@@ -34,6 +34,7 @@ public sealed class TensorInferenceTests(EngineFixture fixture) : IClassFixture<
     {
         var model = fixture.Engine.ResolveModel("simple", null);
         var executionsBefore = model.Statistics.Snapshot().ExecutionCount;
+        var inferencesBefore = model.Statistics.Snapshot().InferenceCount;
         var tasks = Enumerable.Range(0, 40).Select(i => fixture.Engine.InferTensorsAsync(model,
             [Int32s("INPUT0", [2, 16], [.. Enumerable.Repeat(i, 32)]), Int32s("INPUT1", [2, 16], [.. Enumerable.Repeat(1000, 32)])],
             ["OUTPUT0"], InferencePriority.Online, TestContext.Current.CancellationToken)).ToArray();
@@ -48,6 +49,8 @@ public sealed class TensorInferenceTests(EngineFixture fixture) : IClassFixture<
         }
         var executions = model.Statistics.Snapshot().ExecutionCount - executionsBefore;
         Assert.InRange(executions, 1, 39);
+        // Inferences count batch elements, as Triton's statistics do: 40 requests of 2 rows.
+        Assert.Equal(80, model.Statistics.Snapshot().InferenceCount - inferencesBefore);
     }
 
     [Theory]
