@@ -114,6 +114,10 @@ public static partial class AnalyticsApi
     private static (DateTimeOffset From, DateTimeOffset To)? ResolveWindow(DateTimeOffset? from, DateTimeOffset? to)
     {
         var end = to ?? DateTimeOffset.UtcNow;
+        if (from is null && end < DateTimeOffset.MinValue + DefaultWindow)
+        {
+            return null;
+        }
         var start = from ?? end - DefaultWindow;
         return start < end && end - start <= MaxWindow ? (start.ToUniversalTime(), end.ToUniversalTime()) : null;
     }

@@ -47,7 +47,7 @@ public static class ApiKeysApi
         CreateApiKeyRequest? request, [AsParameters] ApiKeyServices services, CancellationToken cancellationToken)
     {
         var name = request?.Name?.Trim() ?? "";
-        var scopes = request?.Scopes?.Select(scope => scope.Trim().ToLowerInvariant()).Distinct().ToArray() ?? [];
+        var scopes = request?.Scopes?.Select(scope => scope?.Trim().ToLowerInvariant() ?? "").Distinct().ToArray() ?? [];
         var errors = new Dictionary<string, string[]>();
         if (name.Length is 0 or > MaxNameLength)
         {

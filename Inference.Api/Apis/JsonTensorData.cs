@@ -26,7 +26,9 @@ public static class JsonTensorData
                 $"Input '{name}' is {type}: {type} data can only be sent as binary data (parameters.binary_data_size), not as JSON.");
         }
         var count = InferTensor.ElementCountOf(shape);
-        if (count > jsonLength)
+        // Each element takes at least two bytes of JSON (a digit or "" and a separator): a shape claiming more is refused
+        // before its buffer is allocated, so a small body cannot ask for a large allocation.
+        if (count > (jsonLength + 1L) / 2)
         {
             throw InferenceException.InvalidInput(
                 $"Input '{name}' has shape [{string.Join(",", shape)}] ({count} elements); the request is too short to hold that many.");

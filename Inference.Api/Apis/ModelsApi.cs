@@ -2,6 +2,7 @@ using Inference.Api.Caching;
 using Inference.Api.Models;
 using Inference.Api.RateLimiting;
 using Inference.Api.Security;
+using Inference.Api.Serving;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Inference.Api.Apis;
@@ -69,18 +70,15 @@ public static class ModelsApi
         TypedResults.Ok(repository.Models.Select(ModelSummary.From).ToArray());
 
     public static async Task<Ok<ModelSummary>> LoadModel(
-        string name, ModelRepository repository, PredictionCache cache, CancellationToken cancellationToken)
+        string name, ModelAdministration models, CancellationToken cancellationToken)
     {
-        var entry = await repository.LoadAsync(name, cancellationToken);
-        // Even the same file may come back with other labels or settings: answers computed before are not reused.
-        await cache.InvalidateModelAsync(entry.Name, cancellationToken);
+        var entry = await models.LoadAsync(name, cancellationToken);
         return TypedResults.Ok(ModelSummary.From(entry));
     }
 
-    public static async Task<NoContent> UnloadModel(string name, ModelRepository repository, PredictionCache cache, CancellationToken cancellationToken)
+    public static async Task<NoContent> UnloadModel(string name, ModelAdministration models, CancellationToken cancellationToken)
     {
-        await repository.UnloadAsync(name, cancellationToken);
-        await cache.InvalidateModelAsync(name, cancellationToken);
+        await models.UnloadAsync(name, cancellationToken);
         return TypedResults.NoContent();
     }
 

@@ -8,6 +8,7 @@ using Inference.Api.OpenInference;
 using Inference.Api.RateLimiting;
 using Inference.Api.Routing;
 using Inference.Api.Security;
+using Inference.Api.Serving;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -117,7 +118,8 @@ public static class OpenInferenceApi
             model, inferenceRequest.Inputs, inferenceRequest.OutputNames, InferencePriority.Online, cancellationToken);
         outputs = inferenceRequest.ApplyClassification(outputs, model);
         services.Log.Add(TensorPredictionRecords.Create(
-            model, inferenceRequest.Inputs, outputs, PredictionRoute, Stopwatch.GetElapsedTime(started).TotalMilliseconds));
+            model, inferenceRequest.Inputs, outputs, PredictionRoute, Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+            PredictionHeaders.KeyId(request.HttpContext)));
 
         bool[] binary = [.. Enumerable.Range(0, outputs.Length).Select(inferenceRequest.IsBinary)];
         return new OpenInferenceResponse(model.Name, model.Version, inferenceRequest.Id, outputs, binary);
@@ -172,17 +174,17 @@ public static class OpenInferenceApi
         return TypedResults.Ok(rows.Where(row => !readyOnly || row.State == ModelStates.Ready).ToArray());
     }
 
-    public static async Task<Ok> LoadModel(string name, ModelRepository repository, CancellationToken cancellationToken)
+    public static async Task<Ok> LoadModel(string name, ModelAdministration models, CancellationToken cancellationToken)
     {
-        var entry = await repository.LoadAsync(name, cancellationToken);
+        var entry = await models.LoadAsync(name, cancellationToken);
         return entry.State == ModelStates.Ready
             ? TypedResults.Ok()
             : throw InferenceException.InvalidInput($"Model '{name}' failed to load: {entry.Reason}");
     }
 
-    public static async Task<Ok> UnloadModel(string name, ModelRepository repository, CancellationToken cancellationToken)
+    public static async Task<Ok> UnloadModel(string name, ModelAdministration models, CancellationToken cancellationToken)
     {
-        await repository.UnloadAsync(name, cancellationToken);
+        await models.UnloadAsync(name, cancellationToken);
         return TypedResults.Ok();
     }
 

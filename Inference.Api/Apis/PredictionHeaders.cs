@@ -1,4 +1,5 @@
 using Inference.Api.Caching;
+using Inference.Api.Security;
 using Inference.Api.Serving;
 using Microsoft.Net.Http.Headers;
 
@@ -15,7 +16,7 @@ public static class PredictionHeaders
     public const string Cache = "X-Cache";
 
     /// <summary>The authenticated key's id (claim <c>key_id</c>), or null when anonymous.</summary>
-    public static string? KeyId(HttpContext context) => context.User.FindFirst("key_id")?.Value;
+    public static string? KeyId(HttpContext context) => context.User.FindFirst(ApiKeyClaims.KeyId)?.Value;
 
     /// <summary>What keeps a caller on one version: a client id (body field, else header), else the API key.</summary>
     public static string? StickyId(HttpContext context, string? bodyClientId) =>

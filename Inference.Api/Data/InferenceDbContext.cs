@@ -19,11 +19,11 @@ public sealed class InferenceDbContext(DbContextOptions<InferenceDbContext> opti
         modelBuilder.Entity<PredictionRecord>(prediction =>
         {
             prediction.ToTable("predictions");
-            prediction.Property(p => p.Model).HasMaxLength(128);
+            prediction.Property(p => p.Model).HasMaxLength(PredictionRecord.MaxModelLength);
             prediction.Property(p => p.Route).HasMaxLength(64);
             prediction.Property(p => p.InputHash).HasMaxLength(64);
-            prediction.Property(p => p.InputPreview).HasMaxLength(256);
-            prediction.Property(p => p.Label).HasMaxLength(256);
+            prediction.Property(p => p.InputPreview).HasMaxLength(PredictionRecord.MaxPreviewLength);
+            prediction.Property(p => p.Label).HasMaxLength(PredictionRecord.MaxLabelLength);
             prediction.Property(p => p.TraceId).HasMaxLength(32);
             prediction.Property(p => p.Outcome).HasMaxLength(32).HasDefaultValue(PredictionOutcomes.Success);
             prediction.Property(p => p.KeyId).HasMaxLength(128);

@@ -39,11 +39,22 @@ public sealed class PredictionLog
 
     public void Add(PredictionRecord record)
     {
-        if (Options.Enabled && !_channel.Writer.TryWrite(record))
+        if (!Options.Enabled)
+        {
+            return;
+        }
+        // Callers' text (an unknown model's name, a label, a long preview) is cut to the columns' sizes here: one
+        // over-long value would otherwise make Postgres refuse the whole batch it travels in.
+        record.Model = Clamp(record.Model, PredictionRecord.MaxModelLength)!;
+        record.Label = Clamp(record.Label, PredictionRecord.MaxLabelLength);
+        record.InputPreview = Clamp(record.InputPreview, PredictionRecord.MaxPreviewLength);
+        if (!_channel.Writer.TryWrite(record))
         {
             CountDropped(1, "the queue for the database is full");
         }
     }
+
+    private static string? Clamp(string? value, int length) => value is not null && value.Length > length ? value[..length] : value;
 
     /// <summary>Counts entries that will never reach the database, with a log line now and then.</summary>
     internal void CountDropped(long count, string reason)

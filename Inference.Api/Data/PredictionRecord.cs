@@ -9,6 +9,10 @@ public static class PredictionOutcomes
 /// <summary>One prediction, served, failed or shadowed, kept for history and analytics.</summary>
 public sealed class PredictionRecord
 {
+    public const int MaxModelLength = 128;
+    public const int MaxLabelLength = 256;
+    public const int MaxPreviewLength = 256;
+
     public long Id { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }

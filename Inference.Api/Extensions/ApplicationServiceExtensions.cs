@@ -87,6 +87,7 @@ public static class ApplicationServiceExtensions
         services.AddSingleton<TrafficRouter>();
         services.AddSingleton<ShadowTraffic>();
         services.AddSingleton<PredictionRunner>();
+        services.AddSingleton<ModelAdministration>();
         services.AddScoped<TrafficSplitStore>();
         services.AddScoped<PredictionAnalytics>();
         services.AddHostedService<TrafficSplitRefresher>();

@@ -57,17 +57,16 @@ internal sealed partial class InferenceGrpcService
     [Authorize(Policy = AccessPolicies.Admin)]
     public override async Task<RepositoryModelLoadResponse> RepositoryModelLoad(RepositoryModelLoadRequest request, ServerCallContext context)
     {
-        var loaded = await repository.LoadAsync(request.ModelName, context.CancellationToken);
+        var loaded = await models.LoadAsync(request.ModelName, context.CancellationToken);
         return loaded.State == ModelStates.Ready
             ? new RepositoryModelLoadResponse()
             : throw InferenceException.InvalidInput($"Model '{loaded.Name}' failed to load: {loaded.Reason}");
     }
 
     [Authorize(Policy = AccessPolicies.Admin)]
-
     public override async Task<RepositoryModelUnloadResponse> RepositoryModelUnload(RepositoryModelUnloadRequest request, ServerCallContext context)
     {
-        await repository.UnloadAsync(request.ModelName, context.CancellationToken);
+        await models.UnloadAsync(request.ModelName, context.CancellationToken);
         return new RepositoryModelUnloadResponse();
     }
 

@@ -8,6 +8,7 @@ using Inference.Api.Inference;
 using Inference.Api.Inference.Tensors;
 using Inference.Api.Models;
 using Inference.Api.OpenInference;
+using Inference.Api.Serving;
 
 namespace Inference.Api.Grpc;
 
@@ -17,7 +18,7 @@ namespace Inference.Api.Grpc;
 /// conversions live in <see cref="GrpcTensorConversion"/>, error mapping in <see cref="InferenceErrorInterceptor"/>.
 /// </summary>
 internal sealed partial class InferenceGrpcService(
-    InferenceEngine engine, ProtocolMetadata metadata, ModelRepository repository, PredictionLog predictionLog, TrafficRouter router)
+    InferenceEngine engine, ProtocolMetadata metadata, ModelRepository repository, PredictionLog predictionLog, TrafficRouter router, ModelAdministration models)
     : GRPCInferenceService.GRPCInferenceServiceBase
 {
     public const string PredictionRoute = "grpc/infer";
@@ -74,7 +75,7 @@ internal sealed partial class InferenceGrpcService(
         var outputs = await engine.InferTensorsAsync(
             model, inputs, [.. request.Outputs.Select(output => output.Name)], InferencePriority.Online, context.CancellationToken);
         var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        predictionLog.Add(TensorPredictionRecords.Create(model, inputs, outputs, PredictionRoute, elapsedMs));
+        predictionLog.Add(TensorPredictionRecords.Create(model, inputs, outputs, PredictionRoute, elapsedMs, Apis.PredictionHeaders.KeyId(context.GetHttpContext())));
 
         // Outputs come back in the requested order, so a requested output's parameters line up with its tensor.
         for (var i = 0; i < classifications.Length; i++)
@@ -87,10 +88,6 @@ internal sealed partial class InferenceGrpcService(
         return GrpcTensorConversion.ToResponse(request.Id, model.Name, model.Version, outputs);
     }
 
-    /// <summary>
-    /// The model version an inference request runs on: the named version, else the newest. The one place a request's
-    /// version is chosen, so a traffic split can take over the choice when none is named.
-    /// </summary>
     /// <summary>
     /// The one place a version is chosen: the one named, else the model's traffic split's choice (sticky by the
     /// <c>x-client-id</c> metadata or the caller's key), else the newest.

@@ -66,8 +66,10 @@ public sealed class ModelVersion : IDisposable
             {
                 _imageBatcher = new DynamicBatcher<float[], float[]>(Name, Version, Batching, LockedIfConfigured<float[], float[]>(RunImageBatch), Statistics);
             }
-            // Raw tensors (Open Inference Protocol) for every model, batched in a queue of their own.
-            _tensorBatcher = new DynamicBatcher<TensorRequest, TensorResult>(Name, Version, Batching, LockedIfConfigured<TensorRequest, TensorResult>(Tensors.RunBatch), Statistics);
+            // Raw tensors (Open Inference Protocol) for every model, batched in a queue of their own; one request per run
+            // when the model cannot stack them, so executions and batch statistics count what really ran.
+            _tensorBatcher = new DynamicBatcher<TensorRequest, TensorResult>(Name, Version,
+                Tensors.CanBatch ? Batching : Batching with { MaxBatchSize = 1 }, LockedIfConfigured<TensorRequest, TensorResult>(Tensors.RunBatch), Statistics);
         }
     }
 

@@ -38,10 +38,12 @@ public sealed class TensorRunner
         _session = session;
         _inputs = [.. inputs];
         _inputsByName = _inputs.ToDictionary(input => input.Name);
-        _allOutputs = [.. outputs.Select(output => output.Name)];
+        // Outputs the protocol cannot carry (maps, sequences) are never run, requested or not.
+        var tensorOutputs = outputs.Where(output => output.ProtocolType is not null).ToArray();
+        _allOutputs = [.. tensorOutputs.Select(output => output.Name)];
         _outputNames = [.. _allOutputs];
         _maxRows = maxRows;
-        CanBatch = _inputs.Concat(outputs).All(tensor => tensor.Shape.Length > 0 && tensor.Shape[0] == -1);
+        CanBatch = _inputs.Concat(tensorOutputs).All(tensor => tensor.Shape.Length > 0 && tensor.Shape[0] == -1);
     }
 
     /// <summary>Whether requests can be stacked: every input and output has a dynamic first dimension.</summary>
@@ -165,6 +167,14 @@ public sealed class TensorRunner
             for (var member = 0; member < chunk.Count; member++)
             {
                 results[chunk[member]] = new TensorResult([.. perRequest.Select(split => split[member])], null);
+            }
+        }
+        catch (OnnxRuntimeException)
+        {
+            // One request's content (e.g. an index out of range) must not fail the others stacked with it.
+            foreach (var index in chunk)
+            {
+                results[index] = RunAlone(requests[index]);
             }
         }
         catch (Exception exception)

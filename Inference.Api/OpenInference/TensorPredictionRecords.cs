@@ -12,7 +12,7 @@ namespace Inference.Api.OpenInference;
 public static class TensorPredictionRecords
 {
     public static PredictionRecord Create(
-        ModelVersion model, IReadOnlyList<InferTensor> inputs, IReadOnlyList<InferTensor> outputs, string route, double inferenceTimeMs) => new()
+        ModelVersion model, IReadOnlyList<InferTensor> inputs, IReadOnlyList<InferTensor> outputs, string route, double inferenceTimeMs, string? keyId) => new()
     {
         CreatedAt = DateTimeOffset.UtcNow,
         Model = model.Name,
@@ -22,6 +22,9 @@ public static class TensorPredictionRecords
         Label = TopLabel(model, outputs) ?? "",
         Score = 0,
         InferenceTimeMs = Math.Round(inferenceTimeMs, 3),
+        // The transport times the engine call, which is the request's latency as analytics report it.
+        LatencyMs = Math.Round(inferenceTimeMs, 3),
+        KeyId = keyId,
         TraceId = Activity.Current?.TraceId.ToHexString(),
     };
 

@@ -17,7 +17,12 @@ public static class RateLimitingServiceExtensions
     public static IHostApplicationBuilder AddApiRateLimits(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<RateLimitOptions>().Bind(builder.Configuration.GetSection(RateLimitOptions.SectionName));
+        services.AddOptions<RateLimitOptions>().Bind(builder.Configuration.GetSection(RateLimitOptions.SectionName))
+            // A zero limit or window would make every request of its route class fail; refuse it at start instead.
+            .Validate(options => !options.Enabled || RateLimitPolicies.All.All(policy => options.RuleFor(policy) is
+                { PermitLimit: > 0, EffectiveTokensPerPeriod: > 0 } rule && rule.Window > TimeSpan.Zero),
+                "Inference:RateLimits: every PermitLimit, TokensPerPeriod and Window must be positive.")
+            .ValidateOnStart();
         services.AddSingleton<RateLimitStoreMonitor>();
         services.AddRateLimiter(options =>
         {

@@ -28,7 +28,8 @@ public static class AccessErrorResponses
         }
 
         var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
-        await problems.WriteAsync(new ProblemDetailsContext
+        // TryWrite: a client that accepts no JSON still gets the status code, never a 500.
+        await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = context,
             ProblemDetails = new ProblemDetails { Status = statusCode, Title = title, Detail = detail },

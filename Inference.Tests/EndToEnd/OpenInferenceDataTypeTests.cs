@@ -10,6 +10,7 @@ namespace Inference.Tests.EndToEnd;
 /// Every datatype through the identity models, statistics and the model repository extension. One class, so its
 /// tests run one after another: the statistics and unload tests count and change models the others use.
 /// </summary>
+[Collection(GrpcModelCollection.Name)]
 public sealed class OpenInferenceDataTypeTests(AppHostFixture fixture)
 {
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;

@@ -6,6 +6,7 @@ using static Inference.Tests.EndToEnd.OpenInferenceProtocol;
 namespace Inference.Tests.EndToEnd;
 
 /// <summary>Each malformed or unservable request gets its status and a protocol <c>{"error": "..."}</c> body, never a 500.</summary>
+[Collection(GrpcModelCollection.Name)]
 public sealed class OpenInferenceErrorTests(AppHostFixture fixture)
 {
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;

@@ -7,6 +7,7 @@ using static Inference.Tests.EndToEnd.GrpcTensors;
 namespace Inference.Tests.EndToEnd;
 
 /// <summary>Each failure gets the gRPC status code Triton would give and a message that says what was wrong.</summary>
+[Collection(GrpcModelCollection.Name)]
 public sealed class OpenInferenceGrpcErrorTests(AppHostFixture fixture) : IDisposable
 {
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;

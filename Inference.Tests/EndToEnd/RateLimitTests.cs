@@ -11,6 +11,7 @@ namespace Inference.Tests.EndToEnd;
 public sealed class RateLimitTests(SecuredApiFixture fixture)
 {
     private const string FallbackLogText = "Redis is unreachable for rate limiting";
+    private const string RecoveredLogText = "Redis answers again";
     private const int Limit = SecuredApiFixture.PredictLimit;
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
@@ -72,6 +73,7 @@ public sealed class RateLimitTests(SecuredApiFixture fixture)
             await fixture.ExecuteRedisCommandAsync("resource-start", Cancellation);
             await fixture.App.ResourceNotifications.WaitForResourceHealthyAsync(SecuredApiFixture.RedisResource, Cancellation);
             await fixture.WaitForHealthyReplicasAsync(Cancellation);
+            await WaitUntilLimitsAreSharedAgainAsync(client, replicas);
         }
 
         Assert.DoesNotContain(responses, response => (int)response.StatusCode >= 500);
@@ -81,12 +83,35 @@ public sealed class RateLimitTests(SecuredApiFixture fixture)
         Assert.Contains(responses, response => response.StatusCode == HttpStatusCode.TooManyRequests);
     }
 
+    /// <summary>
+    /// A replica goes back to Redis on a request after its retry interval: requests are sent until every replica says
+    /// so, so the tests after this one find the limits shared again.
+    /// </summary>
+    private async Task WaitUntilLimitsAreSharedAgainAsync(HttpClient client, string[] replicas)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
+        deadline.CancelAfter(TimeSpan.FromSeconds(60));
+        var recovered = Task.WhenAll(replicas.Select(replica => WaitForLogLineAsync([replica], RecoveredLogText, deadline.Token)));
+        while (!recovered.IsCompleted)
+        {
+            await PredictManyAsync(client, 2);
+            await Task.WhenAny(recovered, Task.Delay(500, deadline.Token));
+        }
+        await recovered;
+    }
+
     private static async Task<HttpResponseMessage[]> PredictManyAsync(HttpClient client, int count)
     {
         var responses = new HttpResponseMessage[count];
         for (var i = 0; i < count; i++)
         {
-            responses[i] = await client.PostAsJsonAsync("/api/predict/text", new { text = $"Request {i} was fine" }, Cancellation);
+            // A new connection per request, so the AppHost's proxy can hand requests to either replica.
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/predict/text")
+            {
+                Content = JsonContent.Create(new { text = $"Request {i} was fine" }),
+            };
+            request.Headers.ConnectionClose = true;
+            responses[i] = await client.SendAsync(request, Cancellation);
         }
         return responses;
     }

@@ -56,9 +56,16 @@ public sealed class InferTensor
         return new InferTensor(name, TensorDataType.BYTES, shape, null, strings);
     }
 
-    /// <summary>The product of the dimensions; refuses negative dimensions and counts that cannot be held.</summary>
+    /// <summary>Most dimensions a tensor may have (ONNX models use far fewer); bounds per-dimension work on any transport.</summary>
+    public const int MaxRank = 32;
+
+    /// <summary>The product of the dimensions; refuses too many dimensions, negative ones and counts that cannot be held.</summary>
     public static long ElementCountOf(ReadOnlySpan<long> shape)
     {
+        if (shape.Length > MaxRank)
+        {
+            throw InferenceException.InvalidInput($"A shape has {shape.Length} dimensions; at most {MaxRank} are accepted.");
+        }
         long count = 1;
         foreach (var dimension in shape)
         {
