@@ -1,4 +1,4 @@
-using Inference.Api.Inference;
+using Inference.Engine.Errors;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Inference.Api.Apis;

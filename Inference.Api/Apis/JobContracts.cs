@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Inference.Api.Data;
-using Inference.Api.Inference;
+using Inference.Engine.Processing;
 
 namespace Inference.Api.Apis;
 

@@ -1,13 +1,13 @@
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using Inference.Api.Data;
-using Inference.Api.Inference;
 using Inference.Api.Jobs;
-using Inference.Api.Models;
 using Inference.Api.RateLimiting;
 using Inference.Api.Security;
-using Microsoft.AspNetCore.Http.HttpResults;
+using Inference.Engine.Errors;
+using Inference.Engine.Repository;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace Inference.Api.Apis;

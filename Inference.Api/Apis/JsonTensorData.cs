@@ -1,8 +1,8 @@
 using System.Buffers.Binary;
-using System.Text;
 using System.Text.Json;
-using Inference.Api.Inference;
-using Inference.Api.Inference.Tensors;
+using System.Text;
+using Inference.Engine.Errors;
+using Inference.Engine.Tensors;
 
 namespace Inference.Api.Apis;
 

@@ -1,8 +1,9 @@
 using Inference.Api.Caching;
-using Inference.Api.Models;
 using Inference.Api.RateLimiting;
 using Inference.Api.Security;
 using Inference.Api.Serving;
+using Inference.Engine.Repository;
+using Inference.Engine.Tensors;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Inference.Api.Apis;

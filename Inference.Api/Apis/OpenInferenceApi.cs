@@ -2,13 +2,15 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Inference.Api.Data;
-using Inference.Api.Inference;
-using Inference.Api.Models;
 using Inference.Api.OpenInference;
 using Inference.Api.RateLimiting;
 using Inference.Api.Routing;
 using Inference.Api.Security;
 using Inference.Api.Serving;
+using Inference.Engine.Errors;
+using Inference.Engine.Execution;
+using Inference.Engine.Repository;
+using Inference.Engine;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
-using Inference.Api.Inference;
+using Inference.Engine.Execution;
+using Inference.Engine.Repository;
 
 namespace Inference.Api.Apis;
 

@@ -1,4 +1,4 @@
-using Inference.Api.Inference;
+using Inference.Engine.Errors;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 

@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.IO.Compression;
-using Inference.Api.Inference;
+using Inference.Engine.Errors;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace Inference.Api.Apis;

@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Inference.Api.Inference;
-using Inference.Api.Inference.Tensors;
 using Inference.Api.OpenInference;
+using Inference.Engine.Errors;
+using Inference.Engine.Tensors;
 
 namespace Inference.Api.Apis;
 

@@ -1,12 +1,12 @@
 using System.Buffers;
 using System.Reflection;
 using System.Runtime.InteropServices;
-using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Unicode;
-using Inference.Api.Inference.Tensors;
+using System.Text;
 using Inference.Api.OpenInference;
+using Inference.Engine.Tensors;
 using Microsoft.AspNetCore.Http.Metadata;
 
 namespace Inference.Api.Apis;

@@ -1,9 +1,9 @@
 using Inference.Api.Caching;
-using Inference.Api.Inference;
-using Inference.Api.Models;
 using Inference.Api.RateLimiting;
 using Inference.Api.Security;
 using Inference.Api.Serving;
+using Inference.Engine.Errors;
+using Inference.Engine.Repository;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;

@@ -1,4 +1,5 @@
-using Inference.Api.Inference;
+using Inference.Engine.Processing;
+using Inference.Engine;
 
 namespace Inference.Api.Apis;
 

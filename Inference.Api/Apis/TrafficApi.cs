@@ -1,8 +1,8 @@
-using Inference.Api.Models;
-using Inference.Api.Routing;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Inference.Api.RateLimiting;
+using Inference.Api.Routing;
 using Inference.Api.Security;
+using Inference.Engine.Repository;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Inference.Api.Apis;
 

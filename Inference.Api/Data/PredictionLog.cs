@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using Inference.Api.Inference;
+using Inference.Engine.Execution;
 using Microsoft.Extensions.Options;
 
 namespace Inference.Api.Data;

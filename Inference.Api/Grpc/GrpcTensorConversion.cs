@@ -1,10 +1,11 @@
 using System.Runtime.InteropServices;
-using Google.Protobuf;
 using Google.Protobuf.Collections;
+using Google.Protobuf;
 using Inference.Api.Grpc.Protocol;
-using Inference.Api.Inference;
-using Inference.Api.Inference.Tensors;
 using Inference.Api.OpenInference;
+using Inference.Engine.Errors;
+using Inference.Engine.Repository;
+using Inference.Engine.Tensors;
 
 namespace Inference.Api.Grpc;
 

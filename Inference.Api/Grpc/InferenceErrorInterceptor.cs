@@ -1,6 +1,6 @@
-using Grpc.Core;
 using Grpc.Core.Interceptors;
-using Inference.Api.Inference;
+using Grpc.Core;
+using Inference.Engine.Errors;
 
 namespace Inference.Api.Grpc;
 

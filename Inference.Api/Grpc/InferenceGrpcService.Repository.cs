@@ -1,9 +1,10 @@
 using Grpc.Core;
 using Inference.Api.Grpc.Protocol;
-using Inference.Api.Inference;
-using Inference.Api.Models;
 using Inference.Api.OpenInference;
 using Inference.Api.Security;
+using Inference.Engine.Errors;
+using Inference.Engine.Execution;
+using Inference.Engine.Repository;
 using Microsoft.AspNetCore.Authorization;
 
 namespace Inference.Api.Grpc;

@@ -2,13 +2,15 @@ using System.Diagnostics;
 using Grpc.Core;
 using Inference.Api.Data;
 using Inference.Api.Grpc.Protocol;
-using Inference.Api.Routing;
-using Microsoft.AspNetCore.Authorization;
-using Inference.Api.Inference;
-using Inference.Api.Inference.Tensors;
-using Inference.Api.Models;
 using Inference.Api.OpenInference;
+using Inference.Api.Routing;
 using Inference.Api.Serving;
+using Inference.Engine.Errors;
+using Inference.Engine.Execution;
+using Inference.Engine.Processing;
+using Inference.Engine.Repository;
+using Inference.Engine;
+using Microsoft.AspNetCore.Authorization;
 
 namespace Inference.Api.Grpc;
 

@@ -1,4 +1,4 @@
-using Inference.Api.Inference;
+using Inference.Engine.Repository;
 using Microsoft.Extensions.Options;
 
 namespace Inference.Api.Jobs;

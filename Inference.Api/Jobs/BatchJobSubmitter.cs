@@ -1,6 +1,6 @@
 using Inference.Api.Data;
-using Inference.Api.Inference;
-using Inference.Api.Models;
+using Inference.Engine.Errors;
+using Inference.Engine.Repository;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using Inference.Api.Inference;
+using Inference.Engine.Errors;
 
 namespace Inference.Api.Jobs;
 

@@ -1,6 +1,8 @@
 using Inference.Api.Data;
-using Inference.Api.Inference;
-using Inference.Api.Models;
+using Inference.Engine.Errors;
+using Inference.Engine.Execution;
+using Inference.Engine.Repository;
+using Inference.Engine;
 
 namespace Inference.Api.Jobs;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Inference.Api.Inference;
-using Inference.Api.Models;
+using Inference.Engine.Errors;
+using Inference.Engine.Repository;
 using SixLabors.ImageSharp;
 
 namespace Inference.Api.Jobs;

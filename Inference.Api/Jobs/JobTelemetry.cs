@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using Inference.Api.Inference;
+using Inference.Engine.Execution;
 
 namespace Inference.Api.Jobs;
 

@@ -1,6 +1,7 @@
 using System.Reflection;
-using Inference.Api.Inference;
-using Inference.Api.Models;
+using Inference.Engine.Errors;
+using Inference.Engine.Repository;
+using Inference.Engine.Tensors;
 
 namespace Inference.Api.OpenInference;
 

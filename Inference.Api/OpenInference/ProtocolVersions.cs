@@ -1,5 +1,5 @@
 using System.Globalization;
-using Inference.Api.Inference;
+using Inference.Engine.Errors;
 
 namespace Inference.Api.OpenInference;
 

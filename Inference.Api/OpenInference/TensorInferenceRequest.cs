@@ -1,5 +1,6 @@
-using Inference.Api.Inference.Tensors;
-using Inference.Api.Models;
+using Inference.Engine.Processing;
+using Inference.Engine.Repository;
+using Inference.Engine.Tensors;
 
 namespace Inference.Api.OpenInference;
 

@@ -3,8 +3,8 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using Inference.Api.Data;
-using Inference.Api.Inference.Tensors;
-using Inference.Api.Models;
+using Inference.Engine.Repository;
+using Inference.Engine.Tensors;
 
 namespace Inference.Api.OpenInference;
 

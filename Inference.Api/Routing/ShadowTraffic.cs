@@ -1,4 +1,4 @@
-using Inference.Api.Inference;
+using Inference.Engine.Execution;
 using Microsoft.Extensions.Options;
 
 namespace Inference.Api.Routing;

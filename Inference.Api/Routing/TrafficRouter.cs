@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Security.Cryptography;
 using System.Text;
-using Inference.Api.Models;
+using Inference.Engine.Repository;
 
 namespace Inference.Api.Routing;
 

@@ -1,5 +1,5 @@
 using Inference.Api.Caching;
-using Inference.Api.Models;
+using Inference.Engine.Repository;
 
 namespace Inference.Api.Serving;
 

@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using Inference.Api.Caching;
 using Inference.Api.Data;
-using Inference.Api.Inference;
-using Inference.Api.Models;
 using Inference.Api.Routing;
+using Inference.Engine.Errors;
+using Inference.Engine.Execution;
+using Inference.Engine.Repository;
+using Inference.Engine;
 using Microsoft.Extensions.Options;
 
 namespace Inference.Api.Serving;

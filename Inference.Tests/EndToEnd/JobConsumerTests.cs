@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
 using Inference.Api.Data;
-using Inference.Api.Inference;
 using Inference.Api.Jobs;
+using Inference.Engine.Repository;
+using Inference.Engine;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

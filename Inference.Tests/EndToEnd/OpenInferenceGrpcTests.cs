@@ -3,8 +3,8 @@ using System.Security.Cryptography;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Inference.Api.Grpc.Protocol;
-using Inference.Api.Inference;
-using Inference.Api.Models;
+using Inference.Engine.Processing;
+using Inference.Engine.Repository;
 using Npgsql;
 using static Inference.Tests.EndToEnd.GrpcTensors;
 

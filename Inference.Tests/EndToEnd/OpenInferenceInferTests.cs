@@ -2,10 +2,10 @@ using System.IO.Compression;
 using System.Net.Http.Json;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Nodes;
-using Inference.Api.Inference;
-using Inference.Api.Models;
+using System.Text;
+using Inference.Engine.Processing;
+using Inference.Engine.Repository;
 using Npgsql;
 using static Inference.Tests.EndToEnd.OpenInferenceProtocol;
 

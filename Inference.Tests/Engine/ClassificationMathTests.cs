@@ -1,4 +1,4 @@
-using Inference.Api.Inference;
+using Inference.Engine.Processing;
 
 namespace Inference.Tests.Engine;
 

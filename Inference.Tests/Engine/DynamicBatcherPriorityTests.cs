@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
-using Inference.Api.Inference;
+using Inference.Engine.Errors;
+using Inference.Engine.Execution;
+using Inference.Engine.Processing;
 
 namespace Inference.Tests.Engine;
 

@@ -1,9 +1,10 @@
-using Inference.Api.Inference;
-using Inference.Api.Models;
+using System.Diagnostics.Metrics;
+using Inference.Engine.Execution;
+using Inference.Engine.Repository;
+using Inference.Engine;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using System.Diagnostics.Metrics;
 
 namespace Inference.Tests.Engine;
 

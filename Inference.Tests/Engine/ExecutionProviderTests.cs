@@ -1,4 +1,4 @@
-using Inference.Api.Inference;
+using Inference.Engine.Execution;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Inference.Tests.Engine;

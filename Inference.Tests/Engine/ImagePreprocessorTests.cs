@@ -1,7 +1,8 @@
-using Inference.Api.Inference;
-using Inference.Api.Models;
-using SixLabors.ImageSharp;
+using Inference.Engine.Errors;
+using Inference.Engine.Processing;
+using Inference.Engine.Repository;
 using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp;
 
 namespace Inference.Tests.Engine;
 

@@ -1,5 +1,5 @@
-using Inference.Api.Inference;
-using Inference.Api.Models;
+using Inference.Engine.Errors;
+using Inference.Engine.Repository;
 
 namespace Inference.Tests.Engine;
 

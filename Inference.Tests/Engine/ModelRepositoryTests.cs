@@ -1,5 +1,6 @@
-using Inference.Api.Inference;
-using Inference.Api.Models;
+using Inference.Engine.Errors;
+using Inference.Engine.Execution;
+using Inference.Engine.Repository;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 

@@ -1,7 +1,9 @@
 using System.Runtime.InteropServices;
 using System.Text;
-using Inference.Api.Inference;
-using Inference.Api.Inference.Tensors;
+using Inference.Engine.Errors;
+using Inference.Engine.Execution;
+using Inference.Engine.Processing;
+using Inference.Engine.Tensors;
 
 namespace Inference.Tests.Engine;
 

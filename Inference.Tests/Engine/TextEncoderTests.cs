@@ -1,4 +1,5 @@
-using Inference.Api.Inference;
+using Inference.Engine.Errors;
+using Inference.Engine.Processing;
 
 namespace Inference.Tests.Engine;
 

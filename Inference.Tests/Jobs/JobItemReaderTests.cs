@@ -1,7 +1,8 @@
-using System.Text;
 using System.Text.Json;
-using Inference.Api.Inference;
+using System.Text;
 using Inference.Api.Jobs;
+using Inference.Engine.Errors;
+using Inference.Engine.Repository;
 
 namespace Inference.Tests.Jobs;
 

@@ -1,4 +1,4 @@
-namespace Inference.Api.Inference;
+namespace Inference.Engine.Execution;
 
 /// <summary>Server-wide dynamic batching settings (<c>Inference:Batching</c>); a model's <c>batching</c> block overrides them.</summary>
 public sealed class BatchingOptions
@@ -27,7 +27,7 @@ public sealed class BatchingOptions
 /// <summary>The settings one model version runs with, after overrides and the model's own batch limit.</summary>
 public sealed record BatchingPlan(bool Enabled, int MaxBatchSize, TimeSpan MaxQueueDelay, int MaxQueueSize)
 {
-    public static BatchingPlan For(BatchingOptions server, Models.ModelBatchingSettings? model, long fixedBatchDimension)
+    public static BatchingPlan For(BatchingOptions server, ModelBatchingSettings? model, long fixedBatchDimension)
     {
         var maxBatch = model?.MaxBatchSize ?? server.MaxBatchSize;
         if (fixedBatchDimension > 0)

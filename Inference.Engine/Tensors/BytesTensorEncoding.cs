@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
-using Inference.Api.Inference;
+using Inference.Engine.Errors;
 
-namespace Inference.Api.OpenInference;
+namespace Inference.Engine.Tensors;
 
 /// <summary>
 /// The protocol's raw form of a BYTES tensor (binary data extension, gRPC raw contents): each element as a 4-byte

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Threading.Channels;
+using Inference.Engine.Errors;
 
-namespace Inference.Api.Inference;
+namespace Inference.Engine.Execution;
 
 /// <summary>What a batcher reports about each batch it runs.</summary>
 public interface IBatchObserver

@@ -1,26 +1,20 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Text.Json.Serialization;
-using Inference.Api.Inference;
-using Inference.Api.Inference.Tensors;
-using Microsoft.ML.OnnxRuntime;
+using Inference.Engine.Errors;
+using Inference.Engine.Execution;
+using Inference.Engine.Processing;
+using Inference.Engine.Tensors;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using Microsoft.ML.OnnxRuntime;
 
-namespace Inference.Api.Models;
-
-/// <summary>Name, element type and shape of a model input or output; -1 marks a dynamic dimension.</summary>
-public sealed record TensorDescription(string Name, string ElementType, long[] Shape)
-{
-    /// <summary>The Open Inference Protocol type; null for types it cannot carry (maps, sequences, complex numbers).</summary>
-    [JsonIgnore]
-    public TensorDataType? ProtocolType { get; init; }
-}
+namespace Inference.Engine.Repository;
 
 /// <summary>
 /// One loaded, warmed version of a model: its ONNX session, its pre/post-processing and the batcher that
 /// feeds it. Every run goes through <see cref="InferTextAsync"/> or <see cref="InferImageAsync"/>.
 /// </summary>
-public sealed class ModelVersion : IDisposable
+public sealed class ModelVersion : IMeasuredModel, IDisposable
 {
     private readonly InferenceSession _session;
     private readonly string[] _outputNames;

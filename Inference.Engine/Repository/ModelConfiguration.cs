@@ -1,7 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Inference.Engine.Execution;
+using Inference.Engine.Processing;
 
-namespace Inference.Api.Models;
+namespace Inference.Engine.Repository;
 
 /// <summary>What a model does, which decides its pre- and post-processing.</summary>
 public static class ModelTasks
@@ -66,59 +68,9 @@ public sealed record ModelConfiguration
     };
 }
 
-/// <summary>Per-model overrides of the server's batching settings.</summary>
-public sealed record ModelBatchingSettings
-{
-    public bool? Enabled { get; init; }
-
-    public int? MaxBatchSize { get; init; }
-
-    public double? MaxQueueDelayMs { get; init; }
-
-    public int? MaxQueueSize { get; init; }
-}
-
 /// <summary>Per-model response caching: <c>{"cache": {"enabled": true, "ttlSeconds": 300}}</c>.</summary>
 public sealed record ModelCacheSettings
 {
     public bool? Enabled { get; init; }
     public int? TtlSeconds { get; init; }
-}
-
-/// <summary>Tokenization for text models (BERT WordPiece, as Hugging Face exports it).</summary>
-public sealed record TextSettings
-{
-    public string VocabFile { get; init; } = "vocab.txt";
-
-    public bool Lowercase { get; init; } = true;
-
-    /// <summary>Most tokens the model accepts, special tokens included. Longer texts are refused, not truncated.</summary>
-    public int MaxSequenceLength { get; init; } = 128;
-}
-
-/// <summary>How an uploaded picture becomes the model's input tensor.</summary>
-public sealed record ImageSettings
-{
-    public int Width { get; init; } = 224;
-
-    public int Height { get; init; } = 224;
-
-    /// <summary>1 (grayscale by luminance) or 3 (RGB).</summary>
-    public int Channels { get; init; } = 3;
-
-    /// <summary><c>nchw</c> or <c>nhwc</c>.</summary>
-    public string Layout { get; init; } = "nchw";
-
-    /// <summary><c>center-crop</c> (shorter side to size/0.875, then the central crop, as ImageNet models expect) or <c>stretch</c>.</summary>
-    public string Resize { get; init; } = "center-crop";
-
-    /// <summary><c>bicubic</c>, <c>bilinear</c>, <c>box</c> (area average; best for large downscales) or <c>nearest</c>.</summary>
-    public string Resampler { get; init; } = "bicubic";
-
-    /// <summary>Use 1 - pixel/255, for models trained on light ink over a dark background.</summary>
-    public bool Invert { get; init; }
-
-    public IReadOnlyList<float> Mean { get; init; } = [0f, 0f, 0f];
-
-    public IReadOnlyList<float> Std { get; init; } = [1f, 1f, 1f];
 }

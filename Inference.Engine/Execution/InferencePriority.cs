@@ -1,4 +1,4 @@
-namespace Inference.Api.Inference;
+namespace Inference.Engine.Execution;
 
 /// <summary>Which work a model run serves first.</summary>
 public enum InferencePriority

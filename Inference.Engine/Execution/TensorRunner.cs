@@ -1,9 +1,9 @@
 using System.Text;
-using Inference.Api.Inference;
-using Inference.Api.Inference.Tensors;
+using Inference.Engine.Errors;
+using Inference.Engine.Tensors;
 using Microsoft.ML.OnnxRuntime;
 
-namespace Inference.Api.Models;
+namespace Inference.Engine.Execution;
 
 /// <summary>A validated tensor request: every model input, in the model's order, and the outputs to return.</summary>
 public sealed record TensorRequest(InferTensor[] Inputs, string[] Outputs)

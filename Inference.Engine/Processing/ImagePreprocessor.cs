@@ -1,11 +1,11 @@
 using System.Buffers;
-using Inference.Api.Models;
-using SixLabors.ImageSharp;
+using Inference.Engine.Errors;
 using SixLabors.ImageSharp.PixelFormats;
-using SixLabors.ImageSharp.Processing;
 using SixLabors.ImageSharp.Processing.Processors.Transforms;
+using SixLabors.ImageSharp.Processing;
+using SixLabors.ImageSharp;
 
-namespace Inference.Api.Inference;
+namespace Inference.Engine.Processing;
 
 /// <summary>Decodes an uploaded picture and writes it into a model's float input tensor.</summary>
 public sealed class ImagePreprocessor

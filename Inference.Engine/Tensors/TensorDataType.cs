@@ -1,7 +1,7 @@
 using System.Collections.Frozen;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
-namespace Inference.Api.Inference.Tensors;
+namespace Inference.Engine.Tensors;
 
 /// <summary>The Open Inference Protocol's tensor data types (the names it puts on the wire).</summary>
 public enum TensorDataType

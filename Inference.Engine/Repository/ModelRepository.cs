@@ -1,9 +1,10 @@
 using System.Collections.Concurrent;
-using Inference.Api.Inference;
+using Inference.Engine.Errors;
+using Inference.Engine.Execution;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Inference.Api.Models;
+namespace Inference.Engine.Repository;
 
 /// <summary>READY models serve; UNAVAILABLE ones are listed with the reason they could not load.</summary>
 public static class ModelStates

@@ -1,25 +1,7 @@
-using System.Diagnostics;
+using Inference.Engine.Repository;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace Inference.Api.Models;
-
-/// <summary>
-/// Loads and warms every model after the server starts listening, so liveness answers at once while
-/// readiness waits for the models.
-/// </summary>
-public sealed class ModelLoadingService(ModelRepository repository, ILogger<ModelLoadingService> logger) : BackgroundService
-{
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.Run(() =>
-    {
-        var started = Stopwatch.GetTimestamp();
-        repository.LoadAll(stoppingToken);
-        var models = repository.Models;
-        logger.LogInformation("{Ready} of {Total} model(s) ready in {Elapsed:0} ms since loading began ({Uptime:0} ms since process start)",
-            models.Count(m => m.State == ModelStates.Ready), models.Count,
-            Stopwatch.GetElapsedTime(started).TotalMilliseconds,
-            (DateTime.Now - Process.GetCurrentProcess().StartTime).TotalMilliseconds);
-    }, stoppingToken);
-}
+namespace Inference.Api.Serving;
 
 /// <summary>Readiness: unhealthy while models load, degraded when some could not load.</summary>
 public sealed class ModelsHealthCheck(ModelRepository repository) : IHealthCheck

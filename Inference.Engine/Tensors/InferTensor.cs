@@ -1,4 +1,5 @@
-namespace Inference.Api.Inference.Tensors;
+using Inference.Engine.Errors;
+namespace Inference.Engine.Tensors;
 
 /// <summary>
 /// A named tensor as the Open Inference Protocol carries it: fixed-size types as row-major little-endian bytes

@@ -1,9 +1,12 @@
 using System.Diagnostics;
-using Inference.Api.Inference.Tensors;
-using Inference.Api.Models;
+using Inference.Engine.Errors;
+using Inference.Engine.Execution;
+using Inference.Engine.Processing;
+using Inference.Engine.Repository;
+using Inference.Engine.Tensors;
 using Microsoft.Extensions.Options;
 
-namespace Inference.Api.Inference;
+namespace Inference.Engine;
 
 /// <summary>One prediction: the winning label, every ranked score, and which model version produced it.</summary>
 public sealed record ClassificationResult(

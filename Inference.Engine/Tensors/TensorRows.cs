@@ -1,4 +1,4 @@
-namespace Inference.Api.Inference.Tensors;
+namespace Inference.Engine.Tensors;
 
 /// <summary>Splitting a stacked tensor back into its requests' rows along the first dimension.</summary>
 public static class TensorRows

@@ -1,4 +1,5 @@
-namespace Inference.Api.Inference;
+using Inference.Engine.Execution;
+namespace Inference.Engine.Repository;
 
 /// <summary>Settings under <c>Inference:</c>.</summary>
 public sealed class InferenceOptions

@@ -1,11 +1,13 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Inference.Api.Inference;
-using Inference.Api.Inference.Tensors;
+using Inference.Engine.Errors;
+using Inference.Engine.Execution;
+using Inference.Engine.Processing;
+using Inference.Engine.Tensors;
 using Microsoft.ML.OnnxRuntime;
 
-namespace Inference.Api.Models;
+namespace Inference.Engine.Repository;
 
 /// <summary>Reads a model folder (<c>model.json</c> + numbered version folders) into warmed <see cref="ModelVersion"/>s.</summary>
 public sealed partial class ModelLoader(InferenceOptions options, SemaphoreSlim? globalLock, IBatchObserver? observer)

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Inference.Api.Inference;
+namespace Inference.Engine.Execution;
 
 /// <summary>A count and the time it accumulated, as Triton's statistics extension reports them.</summary>
 public readonly record struct StatisticsDuration(long Count, long Ns);

@@ -1,6 +1,7 @@
+using Inference.Engine.Errors;
 using Microsoft.ML.Tokenizers;
 
-namespace Inference.Api.Inference;
+namespace Inference.Engine.Processing;
 
 /// <summary>Token ids and attention mask for one text, as BERT-family models take them.</summary>
 public sealed record EncodedText(long[] InputIds, long[] AttentionMask)

@@ -3,7 +3,7 @@ using System.Reflection;
 using Microsoft.ML.OnnxRuntime;
 using SessionOptions = Microsoft.ML.OnnxRuntime.SessionOptions;
 
-namespace Inference.Api.Inference;
+namespace Inference.Engine.Execution;
 
 /// <summary>Which execution provider was asked for, which one runs the model, and why they differ.</summary>
 public sealed record ExecutionProviderChoice(string Requested, string Actual, string? FallbackReason);

@@ -1,4 +1,4 @@
-namespace Inference.Api.Inference;
+namespace Inference.Engine.Processing;
 
 /// <summary>A label with its probability.</summary>
 public sealed record ClassScore(string Label, float Score);

@@ -1,8 +1,7 @@
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using Inference.Api.Models;
+using System.Diagnostics;
 
-namespace Inference.Api.Inference;
+namespace Inference.Engine.Execution;
 
 /// <summary>The product's own meter and activity source, both named "Inference" so the service defaults export them.</summary>
 public sealed class InferenceTelemetry : IBatchObserver, IDisposable
@@ -17,7 +16,7 @@ public sealed class InferenceTelemetry : IBatchObserver, IDisposable
     private readonly Counter<long> _cacheLookups;
     private readonly Counter<long> _logDropped;
     private readonly Counter<long> _shadowRequests;
-    private Func<IEnumerable<ModelVersion>> _models = () => [];
+    private Func<IEnumerable<IMeasuredModel>> _models = () => [];
 
     public InferenceTelemetry(IMeterFactory meterFactory)
     {
@@ -48,7 +47,7 @@ public sealed class InferenceTelemetry : IBatchObserver, IDisposable
     public static ActivitySource ActivitySource { get; } = new(Name);
 
     /// <summary>Where the gauges find the loaded model versions.</summary>
-    public void ObserveModels(Func<IEnumerable<ModelVersion>> models) => _models = models;
+    public void ObserveModels(Func<IEnumerable<IMeasuredModel>> models) => _models = models;
 
     public void RecordPrediction(string model, int version, string outcome, double? durationMs)
     {
@@ -78,7 +77,7 @@ public sealed class InferenceTelemetry : IBatchObserver, IDisposable
         }
     }
 
-    private IEnumerable<Measurement<long>> Measure(Func<ModelVersion, long> value) =>
+    private IEnumerable<Measurement<long>> Measure(Func<IMeasuredModel, long> value) =>
         _models().Select(model => new Measurement<long>(value(model),
             new KeyValuePair<string, object?>("model", model.Name), new KeyValuePair<string, object?>("version", model.Version)));
 

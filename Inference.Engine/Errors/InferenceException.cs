@@ -1,4 +1,4 @@
-namespace Inference.Api.Inference;
+namespace Inference.Engine.Errors;
 
 /// <summary>The engine's one error vocabulary; each transport maps it to its own status codes in one place.</summary>
 public enum InferenceErrorKind

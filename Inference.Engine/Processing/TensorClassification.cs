@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
+using Inference.Engine.Errors;
+using Inference.Engine.Tensors;
 
-namespace Inference.Api.Inference.Tensors;
+namespace Inference.Engine.Processing;
 
 /// <summary>
 /// Triton's classification extension: an output asked for with <c>classification = k</c> comes back as the top k

@@ -1,0 +1,17 @@
+namespace Inference.Engine.Execution;
+
+/// <summary>What the telemetry gauges read from a loaded model version.</summary>
+public interface IMeasuredModel
+{
+    string Name { get; }
+
+    int Version { get; }
+
+    /// <summary>Requests waiting for a batch.</summary>
+    int QueueDepth { get; }
+
+    /// <summary>Resident memory the version added when it loaded.</summary>
+    long MemoryBytes { get; }
+
+    ExecutionProviderChoice Provider { get; }
+}
