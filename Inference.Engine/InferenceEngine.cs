@@ -56,10 +56,19 @@ public sealed class InferenceEngine(ModelRepository repository, IOptions<Inferen
         }
         catch (InferenceException exception)
         {
-            telemetry.RecordPrediction(model.Name, model.Version, exception.Kind.ToString(), null);
-            model.Statistics.RecordRequest(success: false, Stopwatch.GetElapsedTime(started));
+            RecordFailedRequest(model, exception.Kind, Stopwatch.GetElapsedTime(started));
             throw;
         }
+    }
+
+    /// <summary>
+    /// Counts a request that reached <paramref name="model"/> and failed before or during its run (e.g. tensors that
+    /// could not be decoded), in the model's statistics and the request counter.
+    /// </summary>
+    public void RecordFailedRequest(ModelVersion model, InferenceErrorKind kind, TimeSpan elapsed)
+    {
+        telemetry.RecordPrediction(model.Name, model.Version, kind.ToString(), null);
+        model.Statistics.RecordRequest(success: false, elapsed);
     }
 
     public Task<ClassificationResult> ClassifyTextAsync(ModelVersion model, string text, CancellationToken cancellationToken) =>
@@ -146,8 +155,7 @@ public sealed class InferenceEngine(ModelRepository repository, IOptions<Inferen
         }
         catch (InferenceException exception)
         {
-            telemetry.RecordPrediction(model.Name, model.Version, exception.Kind.ToString(), null);
-            model.Statistics.RecordRequest(success: false, Stopwatch.GetElapsedTime(started));
+            RecordFailedRequest(model, exception.Kind, Stopwatch.GetElapsedTime(started));
             throw;
         }
     }

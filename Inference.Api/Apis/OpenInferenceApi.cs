@@ -1,29 +1,20 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using Inference.Api.Data;
 using Inference.Api.OpenInference;
 using Inference.Api.RateLimiting;
-using Inference.Api.Routing;
 using Inference.Api.Security;
 using Inference.Api.Serving;
 using Inference.Engine.Errors;
 using Inference.Engine.Execution;
 using Inference.Engine.Repository;
-using Inference.Engine;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace Inference.Api.Apis;
 
 /// <summary>What the protocol handlers need, injected as one parameter.</summary>
-public sealed record OpenInferenceServices(
-    InferenceEngine Engine,
-    ProtocolMetadata Metadata,
-    ModelRepository Repository,
-    PredictionLog Log,
-    TrafficRouter Router,
-    IOptions<OpenInferenceOptions> Options);
+public sealed record OpenInferenceServices(InferenceService Serving, IOptions<OpenInferenceOptions> Options);
 
 /// <summary>
 /// The Open Inference Protocol (KServe v2, as Triton speaks it) over REST: health, metadata, inference with the binary
@@ -99,57 +90,29 @@ public static class OpenInferenceApi
         TypedResults.Ok(new ServerMetadataResponse(ProtocolMetadata.ServerName, ProtocolMetadata.ServerVersion, ProtocolMetadata.Extensions));
 
     public static Results<Ok, BadRequest> ModelReady(string name, string? version, ProtocolMetadata metadata) =>
-        TryParseVersion(version, out var number) && metadata.ModelReady(name, number) ? TypedResults.Ok() : TypedResults.BadRequest();
+        ProtocolVersions.TryParse(version, out var number) && metadata.ModelReady(name, number) ? TypedResults.Ok() : TypedResults.BadRequest();
 
     public static Ok<ModelMetadata> ModelMetadata(string name, string? version, ProtocolMetadata metadata) =>
-        TypedResults.Ok(metadata.Describe(name, ParseVersion(version)));
+        TypedResults.Ok(metadata.Describe(name, ProtocolVersions.Parse(version)));
 
     public static async Task<OpenInferenceResponse> Infer(
         string name, string? version, HttpRequest request, [AsParameters] OpenInferenceServices services, CancellationToken cancellationToken)
     {
-        var model = ResolveForInference(services.Engine, services.Router, name, version, PredictionHeaders.StickyId(request.HttpContext, null));
+        var call = new ServingCall(PredictionRoute, name, ProtocolVersions.Parse(version),
+            PredictionHeaders.StickyId(request.HttpContext, null), PredictionHeaders.KeyId(request.HttpContext));
         var headerLength = OpenInferenceRequestReader.ParseHeaderLength(request.Headers[OpenInferenceResponse.HeaderContentLength]);
-        TensorInferenceRequest inferenceRequest;
-        using (var body = await OpenInferenceRequestBody.ReadAsync(request, services.Options.Value.MaxRequestBytes, cancellationToken))
-        {
-            inferenceRequest = OpenInferenceRequestReader.Read(body.Span, headerLength);
-        }
+        using var body = await OpenInferenceRequestBody.ReadAsync(request, services.Options.Value.MaxRequestBytes, cancellationToken);
+        var served = await services.Serving.InferTensorsAsync(call, () => OpenInferenceRequestReader.Read(body.Span, headerLength), cancellationToken);
 
-        var started = Stopwatch.GetTimestamp();
-        var outputs = await services.Engine.InferTensorsAsync(
-            model, inferenceRequest.Inputs, inferenceRequest.OutputNames, InferencePriority.Online, cancellationToken);
-        outputs = inferenceRequest.ApplyClassification(outputs, model);
-        services.Log.Add(TensorPredictionRecords.Create(
-            model, inferenceRequest.Inputs, outputs, PredictionRoute, Stopwatch.GetElapsedTime(started).TotalMilliseconds,
-            PredictionHeaders.KeyId(request.HttpContext)));
-
-        bool[] binary = [.. Enumerable.Range(0, outputs.Length).Select(inferenceRequest.IsBinary)];
-        return new OpenInferenceResponse(model.Name, model.Version, inferenceRequest.Id, outputs, binary);
+        bool[] binary = [.. Enumerable.Range(0, served.Outputs.Length).Select(served.Request.IsBinary)];
+        return new OpenInferenceResponse(served.Model, served.Version, served.Request.Id, served.Outputs, binary);
     }
 
-    /// <summary>
-    /// The model version an inference request runs on: the one named, else the model's traffic split's choice (sticky
-    /// by client id or key), else the newest.
-    /// </summary>
-    public static ModelVersion ResolveForInference(InferenceEngine engine, TrafficRouter router, string name, string? version, string? stickyId) =>
-        engine.ResolveModel(name, router.Route(name, ParseVersion(version), stickyId).Version);
+    public static Ok<ModelStatisticsResponse> AllStatistics(ProtocolMetadata metadata) =>
+        TypedResults.Ok(new ModelStatisticsResponse([.. metadata.StatisticsScope(null, null).Select(Statistics)]));
 
-    public static Ok<ModelStatisticsResponse> AllStatistics(ModelRepository repository) =>
-        TypedResults.Ok(new ModelStatisticsResponse(
-            [.. repository.Models.SelectMany(entry => entry.Versions.Values.OrderBy(model => model.Version).Select(Statistics))]));
-
-    public static Ok<ModelStatisticsResponse> ModelStatistics(string name, string? version, ModelRepository repository)
-    {
-        var number = ParseVersion(version);
-        var entry = repository.Models.FirstOrDefault(model => string.Equals(model.Name, name, StringComparison.OrdinalIgnoreCase))
-            ?? throw InferenceException.ModelNotFound($"Model '{name}' does not exist.");
-        if (number is { } wanted && !entry.Versions.ContainsKey(wanted))
-        {
-            throw InferenceException.ModelNotFound($"Model '{name}' has no version {wanted}.");
-        }
-        return TypedResults.Ok(new ModelStatisticsResponse(
-            [.. entry.Versions.Values.Where(model => number is null || model.Version == number).OrderBy(model => model.Version).Select(Statistics)]));
-    }
+    public static Ok<ModelStatisticsResponse> ModelStatistics(string name, string? version, ProtocolMetadata metadata) =>
+        TypedResults.Ok(new ModelStatisticsResponse([.. metadata.StatisticsScope(name, ProtocolVersions.Parse(version)).Select(Statistics)]));
 
     public static async Task<Ok<RepositoryIndexEntry[]>> RepositoryIndex(HttpRequest request, ModelRepository repository, CancellationToken cancellationToken)
     {
@@ -195,27 +158,6 @@ public static class OpenInferenceApi
 
     private static ModelStatisticsDocument Statistics(ModelVersion model) =>
         ModelStatisticsDocument.From(model.Name, model.Version, model.Statistics.Snapshot());
-
-    /// <summary>A version from the URL: null when absent; a positive integer otherwise, or 400.</summary>
-    private static int? ParseVersion(string? version) =>
-        TryParseVersion(version, out var number)
-            ? number
-            : throw InferenceException.InvalidInput($"Model version '{version}' is not a positive integer.");
-
-    private static bool TryParseVersion(string? version, out int? number)
-    {
-        number = null;
-        if (string.IsNullOrEmpty(version))
-        {
-            return true;
-        }
-        if (int.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed > 0)
-        {
-            number = parsed;
-            return true;
-        }
-        return false;
-    }
 
     private static RouteHandlerBuilder ProducesProtocolErrors(this RouteHandlerBuilder builder, params int[] statusCodes)
     {

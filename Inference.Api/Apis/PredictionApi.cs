@@ -12,7 +12,7 @@ namespace Inference.Api.Apis;
 
 /// <summary>What the prediction handlers need, injected as one parameter.</summary>
 public sealed record PredictionServices(
-    PredictionRunner Runner,
+    InferenceService Serving,
     IOptions<InferenceOptions> Options);
 
 /// <summary>Text and image classification over JSON and multipart uploads.</summary>
@@ -57,9 +57,9 @@ public static class PredictionApi
             throw InferenceException.InvalidInput("The body must be JSON with a 'text' field, e.g. {\"text\": \"I loved it\"}.");
         }
 
-        var call = new PredictionCall("predict/text", request.Model, request.Version,
+        var call = new ServingCall("predict/text", request.Model, request.Version,
             PredictionHeaders.StickyId(context, request.ClientId), PredictionHeaders.KeyId(context), PredictionHeaders.UseCache(context.Request, request.Cache));
-        var prediction = await services.Runner.PredictTextAsync(call, request.Text, cancellationToken);
+        var prediction = await services.Serving.PredictTextAsync(call, request.Text, cancellationToken);
         PredictionHeaders.Write(context.Response, prediction);
         return TypedResults.Ok(PredictionResponse.From(prediction.Result, prediction.Cache == CacheOutcome.Hit));
     }
@@ -73,11 +73,11 @@ public static class PredictionApi
         string? clientId,
         CancellationToken cancellationToken)
     {
-        services.Runner.CheckImageModel(model, version);
+        services.Serving.CheckImageModel(model, version);
         var image = await ReadUploadAsync(request, services.Options.Value.MaxImageBytes, cancellationToken);
-        var call = new PredictionCall("predict/image", model, version,
+        var call = new ServingCall("predict/image", model, version,
             PredictionHeaders.StickyId(request.HttpContext, clientId), PredictionHeaders.KeyId(request.HttpContext), PredictionHeaders.UseCache(request, null));
-        var prediction = await services.Runner.PredictImageAsync(call, image, top ?? 5, cancellationToken);
+        var prediction = await services.Serving.PredictImageAsync(call, image, top ?? 5, cancellationToken);
         PredictionHeaders.Write(request.HttpContext.Response, prediction);
         return TypedResults.Ok(PredictionResponse.From(prediction.Result, prediction.Cache == CacheOutcome.Hit));
     }

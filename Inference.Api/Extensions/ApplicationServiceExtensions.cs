@@ -87,7 +87,7 @@ public static class ApplicationServiceExtensions
         services.AddOptions<TrafficOptions>().Bind(builder.Configuration.GetSection(TrafficOptions.SectionName));
         services.AddSingleton<TrafficRouter>();
         services.AddSingleton<ShadowTraffic>();
-        services.AddSingleton<PredictionRunner>();
+        services.AddSingleton<InferenceService>();
         services.AddSingleton<ModelAdministration>();
         services.AddScoped<TrafficSplitStore>();
         services.AddScoped<PredictionAnalytics>();

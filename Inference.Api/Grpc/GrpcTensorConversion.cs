@@ -15,6 +15,27 @@ namespace Inference.Api.Grpc;
 /// </summary>
 internal static class GrpcTensorConversion
 {
+    private const string ClassificationParameter = "classification";
+
+    /// <summary>The protocol-neutral request: inputs, requested outputs (with Triton's classification parameter), id.</summary>
+    public static TensorInferenceRequest ToInferenceRequest(ModelInferRequest request) =>
+        new(request.Id, ToInferTensors(request),
+            [.. request.Outputs.Select(output => new RequestedOutput(output.Name, BinaryData: null, ClassificationCount(output) ?? 0))],
+            BinaryDataOutput: false);
+
+    /// <summary>Triton's classification extension: <c>classification</c> (int64) on a requested output asks for its top k.</summary>
+    private static int? ClassificationCount(ModelInferRequest.Types.InferRequestedOutputTensor output)
+    {
+        if (!output.Parameters.TryGetValue(ClassificationParameter, out var parameter))
+        {
+            return null;
+        }
+        return parameter.ParameterChoiceCase == InferParameter.ParameterChoiceOneofCase.Int64Param && parameter.Int64Param is >= 1 and <= int.MaxValue
+            ? (int)parameter.Int64Param
+            : throw InferenceException.InvalidInput(
+                $"'{ClassificationParameter}' on output '{output.Name}' must be an int64_param of at least 1.");
+    }
+
     public static InferTensor[] ToInferTensors(ModelInferRequest request)
     {
         var raw = request.RawInputContents;

@@ -15,22 +15,8 @@ internal sealed partial class InferenceGrpcService
     /// <summary>Cumulative figures of every served version of the named model (every model when none is named).</summary>
     public override Task<ModelStatisticsResponse> ModelStatistics(ModelStatisticsRequest request, ServerCallContext context)
     {
-        IEnumerable<ModelVersion> versions;
-        if (string.IsNullOrEmpty(request.Name))
-        {
-            versions = repository.Models.SelectMany(model => model.Versions.Values);
-        }
-        else
-        {
-            // Resolving first gives unknown models and versions the same errors as inference.
-            var version = ProtocolVersions.Parse(request.Name, request.Version);
-            var resolved = engine.ResolveModel(request.Name, version);
-            versions = version is null
-                ? repository.Models.First(model => string.Equals(model.Name, resolved.Name, StringComparison.OrdinalIgnoreCase)).Versions.Values
-                : [resolved];
-        }
         var response = new ModelStatisticsResponse();
-        response.ModelStats.Add(versions.OrderBy(v => v.Name, StringComparer.Ordinal).ThenBy(v => v.Version).Select(ToProto));
+        response.ModelStats.Add(metadata.StatisticsScope(request.Name, ProtocolVersions.Parse(request.Version)).Select(ToProto));
         return Task.FromResult(response);
     }
 

@@ -1,15 +1,9 @@
-using System.Diagnostics;
 using Grpc.Core;
-using Inference.Api.Data;
 using Inference.Api.Grpc.Protocol;
 using Inference.Api.OpenInference;
-using Inference.Api.Routing;
 using Inference.Api.Serving;
 using Inference.Engine.Errors;
-using Inference.Engine.Execution;
-using Inference.Engine.Processing;
 using Inference.Engine.Repository;
-using Inference.Engine;
 using Microsoft.AspNetCore.Authorization;
 
 namespace Inference.Api.Grpc;
@@ -20,11 +14,10 @@ namespace Inference.Api.Grpc;
 /// conversions live in <see cref="GrpcTensorConversion"/>, error mapping in <see cref="InferenceErrorInterceptor"/>.
 /// </summary>
 internal sealed partial class InferenceGrpcService(
-    InferenceEngine engine, ProtocolMetadata metadata, ModelRepository repository, PredictionLog predictionLog, TrafficRouter router, ModelAdministration models)
+    InferenceService serving, ProtocolMetadata metadata, ModelRepository repository, ModelAdministration models)
     : GRPCInferenceService.GRPCInferenceServiceBase
 {
     public const string PredictionRoute = "grpc/infer";
-    private const string ClassificationParameter = "classification";
 
     // Probes stay open, as orchestrators call them without credentials.
     [AllowAnonymous]
@@ -41,7 +34,7 @@ internal sealed partial class InferenceGrpcService(
         bool ready;
         try
         {
-            ready = metadata.ModelReady(request.Name, ProtocolVersions.Parse(request.Name, request.Version));
+            ready = metadata.ModelReady(request.Name, ProtocolVersions.Parse(request.Version));
         }
         catch (InferenceException)
         {
@@ -60,7 +53,7 @@ internal sealed partial class InferenceGrpcService(
 
     public override Task<ModelMetadataResponse> ModelMetadata(ModelMetadataRequest request, ServerCallContext context)
     {
-        var model = metadata.Describe(request.Name, ProtocolVersions.Parse(request.Name, request.Version));
+        var model = metadata.Describe(request.Name, ProtocolVersions.Parse(request.Version));
         var response = new ModelMetadataResponse { Name = model.Name, Platform = model.Platform, Versions = { model.Versions } };
         response.Inputs.Add(model.Inputs.Select(ToProto));
         response.Outputs.Add(model.Outputs.Select(ToProto));
@@ -69,45 +62,11 @@ internal sealed partial class InferenceGrpcService(
 
     public override async Task<ModelInferResponse> ModelInfer(ModelInferRequest request, ServerCallContext context)
     {
-        var model = ResolveForInference(request.ModelName, request.ModelVersion, context);
-        var inputs = GrpcTensorConversion.ToInferTensors(request);
-        var classifications = request.Outputs.Select(ClassificationCount).ToArray();
-
-        var started = Stopwatch.GetTimestamp();
-        var outputs = await engine.InferTensorsAsync(
-            model, inputs, [.. request.Outputs.Select(output => output.Name)], InferencePriority.Online, context.CancellationToken);
-        var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        predictionLog.Add(TensorPredictionRecords.Create(model, inputs, outputs, PredictionRoute, elapsedMs, Apis.PredictionHeaders.KeyId(context.GetHttpContext())));
-
-        // Outputs come back in the requested order, so a requested output's parameters line up with its tensor.
-        for (var i = 0; i < classifications.Length; i++)
-        {
-            if (classifications[i] is { } k)
-            {
-                outputs[i] = TensorClassification.TopK(outputs[i], k, model.Labels);
-            }
-        }
-        return GrpcTensorConversion.ToResponse(request.Id, model.Name, model.Version, outputs);
-    }
-
-    /// <summary>
-    /// The one place a version is chosen: the one named, else the model's traffic split's choice (sticky by the
-    /// <c>x-client-id</c> metadata or the caller's key), else the newest.
-    /// </summary>
-    private ModelVersion ResolveForInference(string name, string version, ServerCallContext context) =>
-        engine.ResolveModel(name, router.Route(name, ProtocolVersions.Parse(name, version), Apis.PredictionHeaders.StickyId(context.GetHttpContext(), null)).Version);
-
-    /// <summary>Triton's classification extension: <c>classification</c> (int64) on a requested output asks for its top k.</summary>
-    private static int? ClassificationCount(ModelInferRequest.Types.InferRequestedOutputTensor output)
-    {
-        if (!output.Parameters.TryGetValue(ClassificationParameter, out var parameter))
-        {
-            return null;
-        }
-        return parameter.ParameterChoiceCase == InferParameter.ParameterChoiceOneofCase.Int64Param && parameter.Int64Param is >= 1 and <= int.MaxValue
-            ? (int)parameter.Int64Param
-            : throw InferenceException.InvalidInput(
-                $"'{ClassificationParameter}' on output '{output.Name}' must be an int64_param of at least 1.");
+        var httpContext = context.GetHttpContext();
+        var call = new ServingCall(PredictionRoute, request.ModelName, ProtocolVersions.Parse(request.ModelVersion),
+            Apis.PredictionHeaders.StickyId(httpContext, null), Apis.PredictionHeaders.KeyId(httpContext));
+        var served = await serving.InferTensorsAsync(call, () => GrpcTensorConversion.ToInferenceRequest(request), context.CancellationToken);
+        return GrpcTensorConversion.ToResponse(served.Request.Id ?? "", served.Model, served.Version, served.Outputs);
     }
 
     private static ModelMetadataResponse.Types.TensorMetadata ToProto(TensorMetadata tensor) =>

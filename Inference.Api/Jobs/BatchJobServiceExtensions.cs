@@ -19,7 +19,7 @@ public static class BatchJobServiceExtensions
         services.AddSingleton<JobStream>();
         services.AddSingleton<BatchJobStore>();
         services.AddSingleton<BatchJobSubmitter>();
-        services.AddSingleton<IJobItemRunner, EngineJobItemRunner>();
+        services.AddSingleton<IJobItemRunner, ServingJobItemRunner>();
         services.AddSingleton(provider => new JobItemReader(
             provider.GetRequiredService<IOptions<BatchJobOptions>>().Value,
             provider.GetRequiredService<IOptions<InferenceOptions>>().Value));

@@ -1,8 +1,9 @@
 using Inference.Api.Data;
+using Inference.Api.Serving;
+using Inference.Engine;
 using Inference.Engine.Errors;
 using Inference.Engine.Execution;
 using Inference.Engine.Repository;
-using Inference.Engine;
 
 namespace Inference.Api.Jobs;
 
@@ -33,11 +34,13 @@ public interface IJobItemRunner
 }
 
 /// <summary>
-/// Runs items through the engine at <see cref="InferencePriority.Background"/>: all of a micro-batch is queued at
-/// once so the batcher packs it into few runs, in the slots online requests leave free.
+/// Runs items through the serving path at <see cref="InferencePriority.Background"/>, pinned to the job's version, with
+/// no cache and no prediction-log entry (the job's results are its record): all of a micro-batch is queued at once so the
+/// batcher packs it into few runs, in the slots online requests leave free.
 /// </summary>
-public sealed class EngineJobItemRunner(InferenceEngine engine, ModelRepository repository) : IJobItemRunner
+public sealed class ServingJobItemRunner(InferenceService serving, ModelRepository repository) : IJobItemRunner
 {
+    private const string Route = "jobs";
     private static readonly TimeSpan LoadingPoll = TimeSpan.FromMilliseconds(500);
 
     public async Task WaitUntilReadyAsync(CancellationToken cancellationToken)
@@ -56,37 +59,28 @@ public sealed class EngineJobItemRunner(InferenceEngine engine, ModelRepository 
 
     public async Task<JobItemOutcome[]> RunAsync(BatchJob job, IReadOnlyList<JobDelivery> items, CancellationToken cancellationToken)
     {
-        ModelVersion model;
-        try
-        {
-            model = job.ItemKind == JobItemKinds.Image
-                ? engine.ResolveImageModel(job.Model, job.ModelVersion)
-                : engine.ResolveTextModel(job.Model, job.ModelVersion);
-        }
-        catch (InferenceException exception)
-        {
-            // The model was unloaded or is reloading: the items may well run later.
-            return [.. items.Select(_ => JobItemOutcome.TransientFailure(exception.Message))];
-        }
-
-        return await Task.WhenAll(items.Select(item => RunOneAsync(job, model, item, cancellationToken)));
+        var call = new ServingCall(Route, job.Model, job.ModelVersion, StickyId: null, KeyId: null,
+            UseCache: false, Priority: InferencePriority.Background, Logged: false);
+        return await Task.WhenAll(items.Select(item => RunOneAsync(job, call, item, cancellationToken)));
     }
 
-    private async Task<JobItemOutcome> RunOneAsync(BatchJob job, ModelVersion model, JobDelivery item, CancellationToken cancellationToken)
+    private async Task<JobItemOutcome> RunOneAsync(BatchJob job, ServingCall call, JobDelivery item, CancellationToken cancellationToken)
     {
         try
         {
-            var result = job.ItemKind switch
+            var served = job.ItemKind switch
             {
-                JobItemKinds.Text when item.Text is not null =>
-                    await engine.ClassifyTextAsync(model, item.Text, InferencePriority.Background, cancellationToken),
+                JobItemKinds.Text when item.Text is not null => await serving.PredictTextAsync(call, item.Text, cancellationToken),
                 JobItemKinds.Image when item.Image is not null =>
-                    await engine.ClassifyImageAsync(model, item.Image, job.Top ?? int.MaxValue, InferencePriority.Background, cancellationToken),
+                    await serving.PredictImageAsync(call, item.Image, job.Top ?? int.MaxValue, cancellationToken),
                 _ => null,
             };
-            return result is null
-                ? JobItemOutcome.PermanentFailure($"The item holds no {job.ItemKind}.")
-                : JobItemOutcome.Success(job.Top is { } top && result.Predictions.Count > top ? result with { Predictions = [.. result.Predictions.Take(top)] } : result);
+            if (served is null)
+            {
+                return JobItemOutcome.PermanentFailure($"The item holds no {job.ItemKind}.");
+            }
+            var result = served.Result;
+            return JobItemOutcome.Success(job.Top is { } top && result.Predictions.Count > top ? result with { Predictions = [.. result.Predictions.Take(top)] } : result);
         }
         catch (InferenceException exception) when (exception.Kind is InferenceErrorKind.InvalidInput or InferenceErrorKind.PayloadTooLarge
                                                        or InferenceErrorKind.UnsupportedMediaType)
@@ -95,6 +89,7 @@ public sealed class EngineJobItemRunner(InferenceEngine engine, ModelRepository 
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            // The model unloaded or reloading, the server overloaded, an unexpected fault: the item may well run later.
             return JobItemOutcome.TransientFailure(exception.Message);
         }
     }

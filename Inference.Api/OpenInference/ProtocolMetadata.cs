@@ -58,6 +58,26 @@ public sealed class ProtocolMetadata(ModelRepository repository)
             [.. model.Outputs.Select(Describe)]);
     }
 
+    /// <summary>
+    /// The served versions whose statistics are asked for: every model's when <paramref name="name"/> is empty, else the
+    /// model's (or one version's), ordered by model and version. An unknown model or version is not found.
+    /// </summary>
+    public IReadOnlyList<ModelVersion> StatisticsScope(string? name, int? version)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            return [.. repository.Models.SelectMany(entry => entry.Versions.Values)
+                .OrderBy(model => model.Name, StringComparer.Ordinal).ThenBy(model => model.Version)];
+        }
+        var entry = repository.Models.FirstOrDefault(model => string.Equals(model.Name, name, StringComparison.OrdinalIgnoreCase))
+            ?? throw InferenceException.ModelNotFound($"Model '{name}' does not exist.");
+        if (version is { } wanted && !entry.Versions.ContainsKey(wanted))
+        {
+            throw InferenceException.ModelNotFound($"Model '{name}' has no version {wanted}.");
+        }
+        return [.. entry.Versions.Values.Where(model => version is null || model.Version == version).OrderBy(model => model.Version)];
+    }
+
     private static TensorMetadata Describe(TensorDescription tensor) =>
         new(tensor.Name, tensor.ProtocolType?.ToString() ?? tensor.ElementType, tensor.Shape);
 }

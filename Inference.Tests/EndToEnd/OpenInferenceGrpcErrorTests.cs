@@ -46,18 +46,30 @@ public sealed class OpenInferenceGrpcErrorTests(AppHostFixture fixture) : IDispo
         Assert.Contains("'no-such-model' does not exist", error.Status.Detail);
     }
 
+    [Fact]
+    public async Task UnknownVersionIsNotFound()
+    {
+        var request = Simple(("INPUT0", "INT32", [1, 16]), ("INPUT1", "INT32", [1, 16]));
+        request.ModelVersion = "7";
+
+        var error = await FailsAsync(request);
+
+        Assert.Equal(StatusCode.NotFound, error.StatusCode);
+        Assert.Contains("no version 7", error.Status.Detail);
+    }
+
     [Theory]
-    [InlineData("7")]
     [InlineData("latest")]
-    public async Task UnknownVersionIsNotFound(string version)
+    [InlineData("0")]
+    public async Task VersionThatIsNotAPositiveIntegerIsInvalid(string version)
     {
         var request = Simple(("INPUT0", "INT32", [1, 16]), ("INPUT1", "INT32", [1, 16]));
         request.ModelVersion = version;
 
         var error = await FailsAsync(request);
 
-        Assert.Equal(StatusCode.NotFound, error.StatusCode);
-        Assert.Contains($"no version {(version == "7" ? "7" : "'latest'")}", error.Status.Detail);
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains($"'{version}' is not a positive integer", error.Status.Detail);
     }
 
     [Fact]
