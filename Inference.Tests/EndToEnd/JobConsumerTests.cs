@@ -150,7 +150,9 @@ public sealed class JobConsumerTests(AppHostFixture fixture)
     public async Task TwoConsumersShareTheWorkAndEachItemRunsOnce()
     {
         var runner = new ScriptedRunner(delay: TimeSpan.FromMilliseconds(20));
-        await using var harness = await CreateHarnessAsync(runner);
+        // Neither consumer stops, so nothing should be taken over: a lease well above the stalls a loaded machine has
+        // (600 ms is not) keeps a live consumer's running items its own, as ReclaimAfter's 30 s default does in production.
+        await using var harness = await CreateHarnessAsync(runner, options => options.ReclaimAfter = TimeSpan.FromSeconds(10));
         var job = await harness.CreateJobAsync(400);
 
         var first = await harness.StartConsumerAsync();
