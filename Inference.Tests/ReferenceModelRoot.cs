@@ -38,6 +38,7 @@ public sealed class ReferenceModelRoot : IDisposable
         AddSentimentCopy(TwoVersionModel, [1, 2]);
         AddSentimentCopy(AnalyticsModel, [1, 2]);
         AddSentimentCopy(ReloadModel, [1]);
+        AddSentimentCopy(CachedVersionsModel, [1, 2]);
         AddSentimentCopy(ShortCacheModel, [1], $$""", "cache": { "ttlSeconds": {{ShortCacheSeconds}} }""");
         AddSentimentCopy(UncachedModel, [1], """, "cache": { "enabled": false }""");
 
@@ -52,6 +53,9 @@ public sealed class ReferenceModelRoot : IDisposable
 
     /// <summary>Like <see cref="TwoVersionModel"/>, used only by the analytics tests.</summary>
     public const string AnalyticsModel = "sentiment-stats";
+
+    /// <summary>Two versions over one file, asked for by version by the cache tests only (no split, no reload).</summary>
+    public const string CachedVersionsModel = "sentiment-cached-versions";
 
     /// <summary>Reloaded by the cache tests.</summary>
     public const string ReloadModel = "sentiment-reload";

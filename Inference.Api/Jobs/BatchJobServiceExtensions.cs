@@ -20,6 +20,7 @@ public static class BatchJobServiceExtensions
         services.AddSingleton<BatchJobStore>();
         services.AddSingleton<BatchJobSubmitter>();
         services.AddSingleton<IJobItemRunner, ServingJobItemRunner>();
+        services.AddSingleton<JobItemProcessor>();
         services.AddSingleton(provider => new JobItemReader(
             provider.GetRequiredService<IOptions<BatchJobOptions>>().Value,
             provider.GetRequiredService<IOptions<InferenceOptions>>().Value));

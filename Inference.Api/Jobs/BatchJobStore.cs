@@ -143,6 +143,18 @@ public sealed class BatchJobStore(IServiceScopeFactory scopes)
         return await UpdateAsync(db => db.Database.ExecuteSqlRawAsync(sql, parameters, cancellationToken)) > 0;
     }
 
+    /// <summary>Which of <paramref name="itemIndexes"/> already have a stored result.</summary>
+    public async Task<HashSet<int>> StoredItemsAsync(Guid jobId, IReadOnlyCollection<int> itemIndexes, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<InferenceDbContext>();
+        var stored = await db.BatchJobResults.AsNoTracking()
+            .Where(result => result.JobId == jobId && itemIndexes.Contains(result.ItemIndex))
+            .Select(result => result.ItemIndex)
+            .ToListAsync(cancellationToken);
+        return [.. stored];
+    }
+
     /// <summary>One page of results in item order, after item <paramref name="after"/> (keyset paging on the primary key).</summary>
     public async Task<List<BatchJobResult>> ReadResultsAsync(Guid jobId, int after, int limit, CancellationToken cancellationToken)
     {

@@ -1,25 +1,23 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using Inference.Api.Data;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace Inference.Api.Jobs;
 
 /// <summary>
-/// The consumer in this process: reads micro-batches of new items from the stream, runs them at background
-/// priority, stores each result idempotently, then acknowledges. Items a dead consumer left pending are taken over
+/// The consumer in this process: reads micro-batches of new items from the stream, has <see cref="JobItemProcessor"/>
+/// run them at background priority and store each result idempotently, then acknowledges. While it holds entries, a
+/// heartbeat keeps resetting their idle time. Items a dead consumer left pending are taken over
 /// after <see cref="BatchJobOptions.ReclaimAfter"/> and run one at a time, so an item that kills its process cannot
 /// take its batch-mates down with it; after <see cref="BatchJobOptions.MaxAttempts"/> deliveries it is stored as failed.
 /// </summary>
 public sealed class JobConsumer : BackgroundService
 {
-    private const int MaxCachedJobs = 10_000;
-    private static readonly TimeSpan JobStateRefresh = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan ErrorBackoff = TimeSpan.FromSeconds(2);
 
     private readonly JobStream _stream;
-    private readonly BatchJobStore _store;
+    private readonly JobItemProcessor _processor;
     private readonly IJobItemRunner _runner;
     private readonly BatchJobOptions _options;
     private readonly JobTelemetry _telemetry;
@@ -29,13 +27,12 @@ public sealed class JobConsumer : BackgroundService
     private readonly SemaphoreSlim _yieldTurn = new(1);
     // Entries this consumer holds; the heartbeat keeps them from looking abandoned.
     private readonly ConcurrentDictionary<RedisValue, byte> _inFlight = new();
-    private readonly ConcurrentDictionary<Guid, (BatchJob? Job, DateTime FetchedAt)> _jobs = new();
     private bool _redisFailing;
 
-    public JobConsumer(JobStream stream, BatchJobStore store, IJobItemRunner runner, IOptions<BatchJobOptions> options,
+    public JobConsumer(JobStream stream, JobItemProcessor processor, IJobItemRunner runner, IOptions<BatchJobOptions> options,
         JobTelemetry telemetry, ILogger<JobConsumer> logger)
     {
-        (_stream, _store, _runner, _options, _telemetry, _logger) = (stream, store, runner, options.Value, telemetry, logger);
+        (_stream, _processor, _runner, _options, _telemetry, _logger) = (stream, processor, runner, options.Value, telemetry, logger);
         _slots = new SemaphoreSlim(Math.Max(1, _options.ConcurrentBatches));
         // Unique per process: a restarted process never inherits a dead one's entries except by reclaiming them.
         Name = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}";
@@ -149,16 +146,15 @@ public sealed class JobConsumer : BackgroundService
             {
                 _logger.LogWarning("{Count} pending job item(s) were removed from the stream before they ran", vanished);
             }
-            if (claimed.Length > 0)
+            // A stall (GC, a starved thread pool) can let this consumer's own entries idle past ReclaimAfter, and
+            // XAUTOCLAIM hands those back too: they are still running here, so only the others are taken over.
+            var takenOver = claimed.Where(delivery => _inFlight.TryAdd(delivery.EntryId, 0)).ToArray();
+            if (takenOver.Length > 0)
             {
-                _telemetry.ItemsReclaimed(claimed.Length);
-                _logger.LogInformation("Took over {Count} job item(s) left unfinished by a stopped consumer", claimed.Length);
+                _telemetry.ItemsReclaimed(takenOver.Length);
+                _logger.LogInformation("Took over {Count} job item(s) left unfinished by a stopped consumer", takenOver.Length);
             }
-            foreach (var delivery in claimed)
-            {
-                _inFlight.TryAdd(delivery.EntryId, 0);
-            }
-            foreach (var delivery in claimed)
+            foreach (var delivery in takenOver)
             {
                 await _slots.WaitAsync(stoppingToken);
                 await ProcessAndReleaseAsync([delivery], stoppingToken);
@@ -186,7 +182,7 @@ public sealed class JobConsumer : BackgroundService
             }
             foreach (var items in deliveries.Where(delivery => !delivery.IsMalformed).GroupBy(delivery => delivery.JobId))
             {
-                settled.AddRange(await ProcessJobItemsAsync(items.Key, [.. items], stoppingToken));
+                settled.AddRange(await _processor.ProcessAsync(items.Key, [.. items], Name, stoppingToken));
             }
             await _stream.SettleAsync(settled);
         }
@@ -197,96 +193,6 @@ public sealed class JobConsumer : BackgroundService
                 _inFlight.TryRemove(delivery.EntryId, out _);
             }
         }
-    }
-
-    /// <summary>Runs and stores one job's share of a micro-batch; returns the entries that are settled (safe to acknowledge).</summary>
-    private async Task<IEnumerable<RedisValue>> ProcessJobItemsAsync(Guid jobId, List<JobDelivery> items, CancellationToken stoppingToken)
-    {
-        var job = await FindJobAsync(jobId);
-        if (job is null || BatchJobStates.IsFinished(job.State))
-        {
-            _telemetry.ItemsSettled("skipped", items.Count);
-            return items.Select(item => item.EntryId);
-        }
-
-        var results = new List<(JobDelivery Item, BatchJobResult Result)>(items.Count);
-        foreach (var exhausted in items.Where(item => item.Attempt > _options.MaxAttempts))
-        {
-            results.Add((exhausted, JobItemResults.Failed(exhausted, job,
-                $"Gave up after {_options.MaxAttempts} attempts: the process running this item stopped each time before finishing it.")));
-        }
-
-        var runnable = items.Where(item => item.Attempt <= _options.MaxAttempts).ToList();
-        // Items run to the end even while the host stops: a finished result is cheaper than a redelivery.
-        var outcomes = runnable.Count == 0 ? [] : await _runner.RunAsync(job, runnable, CancellationToken.None);
-        var retried = 0;
-        foreach (var (item, outcome) in runnable.Zip(outcomes))
-        {
-            if (outcome.Result is { } result)
-            {
-                results.Add((item, JobItemResults.Succeeded(item, job, result)));
-            }
-            else if (!outcome.Retryable)
-            {
-                results.Add((item, JobItemResults.Failed(item, job, outcome.Error ?? "The item failed.")));
-            }
-            else if (item.Attempt >= _options.MaxAttempts)
-            {
-                results.Add((item, JobItemResults.Failed(item, job, $"Failed {item.Attempt} attempts; the last one: {outcome.Error}")));
-            }
-            else
-            {
-                // Left pending: it goes idle and is reclaimed (by any consumer) for another attempt.
-                retried++;
-                _logger.LogWarning("Job {Job} item {Index} failed attempt {Attempt} of {MaxAttempts}, will retry: {Error}",
-                    jobId, item.ItemIndex, item.Attempt, _options.MaxAttempts, outcome.Error);
-            }
-        }
-
-        await StoreAsync(jobId, [.. results.Select(pair => pair.Result)], stoppingToken);
-        _telemetry.ItemsSettled("succeeded", results.Count(pair => pair.Result.Succeeded));
-        _telemetry.ItemsSettled("failed", results.Count(pair => !pair.Result.Succeeded));
-        _telemetry.ItemsSettled("retried", retried);
-        return results.Select(pair => pair.Item.EntryId);
-    }
-
-    /// <summary>Stores results, retrying while Postgres is unreachable (the heartbeat keeps the entries ours meanwhile).</summary>
-    private async Task StoreAsync(Guid jobId, IReadOnlyList<BatchJobResult> results, CancellationToken stoppingToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await _store.RecordResultsAsync(jobId, results, Name, CancellationToken.None);
-                return;
-            }
-            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
-            {
-                if (attempt == 1)
-                {
-                    _logger.LogWarning("Cannot store results of job {Job}, retrying: {Reason}", jobId, exception.Message);
-                }
-                await Task.Delay(ErrorBackoff, stoppingToken);
-            }
-        }
-    }
-
-    /// <summary>The job's row, re-read at most once a second so a cancellation is seen quickly without a query per item.</summary>
-    private async Task<BatchJob?> FindJobAsync(Guid jobId)
-    {
-        var now = DateTime.UtcNow;
-        if (_jobs.TryGetValue(jobId, out var cached)
-            && (cached.Job is { } known && BatchJobStates.IsFinished(known.State) || now - cached.FetchedAt < JobStateRefresh))
-        {
-            return cached.Job;
-        }
-        if (_jobs.Count > MaxCachedJobs)
-        {
-            _jobs.Clear();
-        }
-        var job = await _store.FindAsync(jobId, CancellationToken.None);
-        _jobs[jobId] = (job, now);
-        return job;
     }
 
     /// <summary>Runs a Redis call, logging an outage once rather than on every poll.</summary>

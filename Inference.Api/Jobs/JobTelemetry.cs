@@ -13,7 +13,8 @@ public sealed class JobTelemetry
     {
         var meter = meterFactory.Create(InferenceTelemetry.Name);
         _items = meter.CreateCounter<long>("inference.jobs.items", "{item}",
-            "Job items settled by outcome: succeeded, failed, skipped (job cancelled or gone), retried (left for another attempt).");
+            "Job items settled by outcome: succeeded, failed, skipped (job cancelled or gone), duplicate (redelivered after its result was stored), "
+            + "retried (left for another attempt).");
         _reclaimed = meter.CreateCounter<long>("inference.jobs.reclaimed", "{item}",
             "Job items taken over from a consumer that stopped working on them.");
     }

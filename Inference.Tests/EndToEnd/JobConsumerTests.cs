@@ -1,11 +1,5 @@
-using System.Collections.Concurrent;
 using Inference.Api.Data;
 using Inference.Api.Jobs;
-using Inference.Engine.Repository;
-using Inference.Engine;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace Inference.Tests.EndToEnd;
@@ -16,136 +10,10 @@ namespace Inference.Tests.EndToEnd;
 /// </summary>
 public sealed class JobConsumerTests(AppHostFixture fixture)
 {
-    private const int MaxAttempts = 3;
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+    private const int MaxAttempts = JobConsumerHarness.MaxAttempts;
 
-    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
-
-    /// <summary>Answers every item at once, except those its script fails; records how often each item ran.</summary>
-    private sealed class ScriptedRunner(Func<JobDelivery, JobItemOutcome?>? script = null, TimeSpan? delay = null, bool onlineTraffic = false)
-        : IJobItemRunner
-    {
-        private int _running;
-
-        public ConcurrentDictionary<int, int> Runs { get; } = new();
-
-        public ConcurrentQueue<(int Items, int RunningAtOnce)> Calls { get; } = new();
-
-        public Task WaitUntilReadyAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public bool OnlineTrafficWithin(TimeSpan window) => onlineTraffic;
-
-        public async Task<JobItemOutcome[]> RunAsync(BatchJob job, IReadOnlyList<JobDelivery> items, CancellationToken cancellationToken)
-        {
-            Calls.Enqueue((items.Count, Interlocked.Increment(ref _running)));
-            await Task.Delay(delay ?? TimeSpan.Zero, cancellationToken);
-            Interlocked.Decrement(ref _running);
-            return [.. items.Select(item =>
-            {
-                Runs.AddOrUpdate(item.ItemIndex, 1, (_, runs) => runs + 1);
-                return script?.Invoke(item) ?? JobItemOutcome.Success(
-                    new ClassificationResult(job.Model, job.ModelVersion, "positive", 0.9f, [new("positive", 0.9f), new("negative", 0.1f)], 1));
-            })];
-        }
-    }
-
-    private sealed class Harness(ServiceProvider services, IConnectionMultiplexer redis, BatchJobOptions options) : IAsyncDisposable
-    {
-        private readonly List<JobConsumer> _started = [];
-
-        public BatchJobStore Store => services.GetRequiredService<BatchJobStore>();
-
-        public JobStream Stream => services.GetRequiredService<JobStream>();
-
-        public IDatabase Redis => redis.GetDatabase();
-
-        public BatchJobOptions Options => options;
-
-        public async Task<JobConsumer> StartConsumerAsync()
-        {
-            var consumer = ActivatorUtilities.CreateInstance<JobConsumer>(services);
-            await consumer.StartAsync(Cancellation);
-            _started.Add(consumer);
-            return consumer;
-        }
-
-        public async Task<BatchJob> CreateJobAsync(int items)
-        {
-            var job = new BatchJob
-            {
-                Id = Guid.CreateVersion7(), Model = "scripted", ModelVersion = 1, ItemKind = JobItemKinds.Text,
-                State = BatchJobStates.Queued, TotalItems = items, CreatedAt = DateTimeOffset.UtcNow,
-            };
-            await Store.CreateAsync(job, Cancellation);
-            await Stream.EnsureGroupAsync();
-            await Stream.AddAsync(job.Id, [.. Enumerable.Range(0, items).Select(i => new JobItem(i, $"item {i}", null))], Cancellation);
-            return job;
-        }
-
-        public async Task<BatchJob> WaitUntilFinishedAsync(Guid id)
-        {
-            var deadline = DateTime.UtcNow + Timeout;
-            while (true)
-            {
-                var job = (await Store.FindAsync(id, Cancellation))!;
-                if (BatchJobStates.IsFinished(job.State) || DateTime.UtcNow > deadline)
-                {
-                    return job;
-                }
-                await Task.Delay(100, Cancellation);
-            }
-        }
-
-        public async Task<List<BatchJobResult>> ResultsAsync(Guid id)
-        {
-            var results = new List<BatchJobResult>();
-            await foreach (var result in Store.StreamResultsAsync(id, Cancellation))
-            {
-                results.Add(result);
-            }
-            return results;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            foreach (var consumer in _started)
-            {
-                await consumer.StopAsync(CancellationToken.None);
-                consumer.Dispose();
-            }
-            await Redis.KeyDeleteAsync(options.StreamKey);
-            await services.DisposeAsync();
-            await redis.DisposeAsync();
-        }
-    }
-
-    private async Task<Harness> CreateHarnessAsync(IJobItemRunner runner, Action<BatchJobOptions>? configure = null)
-    {
-        var options = new BatchJobOptions
-        {
-            StreamKey = $"test:jobs:{Guid.NewGuid():N}",
-            ConsumerGroup = "test-consumers",
-            ReadBatchSize = 16,
-            PollInterval = TimeSpan.FromMilliseconds(50),
-            ReclaimAfter = TimeSpan.FromMilliseconds(600),
-            MaxAttempts = MaxAttempts,
-        };
-        configure?.Invoke(options);
-        var redis = await ConnectionMultiplexer.ConnectAsync(await fixture.GetConnectionStringAsync("redis"));
-        var database = await fixture.GetConnectionStringAsync("inferencedb");
-        var services = new ServiceCollection()
-            .AddLogging()
-            .AddMetrics()
-            .AddDbContext<InferenceDbContext>(context => context.UseNpgsql(database))
-            .AddSingleton<IConnectionMultiplexer>(redis)
-            .AddSingleton(Options.Create(options))
-            .AddSingleton<JobStream>()
-            .AddSingleton<BatchJobStore>()
-            .AddSingleton<JobTelemetry>()
-            .AddSingleton(runner)
-            .BuildServiceProvider();
-        return new Harness(services, redis, options);
-    }
+    private Task<JobConsumerHarness> CreateHarnessAsync(IJobItemRunner runner, Action<BatchJobOptions>? configure = null) =>
+        JobConsumerHarness.CreateAsync(fixture, runner, configure);
 
     [Fact]
     public async Task ItemThatKeepsFailingIsStoredAsFailedAfterMaxAttemptsAndTheJobGoesOn()
@@ -197,6 +65,66 @@ public sealed class JobConsumerTests(AppHostFixture fixture)
     }
 
     [Fact]
+    public async Task RedeliveredItemsWhoseResultsAreStoredAreAcknowledgedWithoutRunningAgain()
+    {
+        var runner = new ScriptedRunner();
+        await using var harness = await CreateHarnessAsync(runner);
+        var job = await harness.CreateJobAsync(10);
+        // A consumer read every item, stored the results of the first four and stalled (or died) before acknowledging
+        // them: past ReclaimAfter its entries look abandoned and are taken over.
+        var taken = await harness.Redis.StreamReadGroupAsync(harness.Options.StreamKey, harness.Options.ConsumerGroup, "stalled-consumer", ">", 10);
+        BatchJobResult[] storedFirst = [.. taken.Take(4).Select((_, index) => new BatchJobResult
+        {
+            JobId = job.Id, ItemIndex = index, Succeeded = true, Label = "stored before the stall", Score = 0.5f, Attempts = 1,
+        })];
+        await harness.Store.RecordResultsAsync(job.Id, storedFirst, "stalled-consumer", TestContext.Current.CancellationToken);
+
+        await harness.StartConsumerAsync();
+        var finished = await harness.WaitUntilFinishedAsync(job.Id);
+
+        Assert.Equal((10, BatchJobStates.Completed, 10, 0), (taken.Length, finished.State, finished.ProcessedItems, finished.FailedItems));
+        var results = await harness.ResultsAsync(job.Id);
+        Assert.Equal(Enumerable.Range(0, 10), results.Select(result => result.ItemIndex));
+        Assert.All(results.Take(4), result => Assert.Equal(("stored before the stall", "stalled-consumer"), (result.Label, result.ProcessedBy)));
+        Assert.Equal(Enumerable.Range(4, 6), runner.Runs.Keys.Order());
+        Assert.All(runner.Runs.Values, runs => Assert.Equal(1, runs));
+        var pending = await harness.Redis.StreamPendingAsync(harness.Options.StreamKey, harness.Options.ConsumerGroup);
+        Assert.Equal(0, pending.PendingMessageCount);
+        Assert.Equal(0, await harness.Redis.StreamLengthAsync(harness.Options.StreamKey));
+    }
+
+    [Fact]
+    public async Task ConsumerWhoseEntriesIdlePastReclaimAfterWhileRunningDoesNotRunThemAgain()
+    {
+        var runner = new ScriptedRunner(delay: TimeSpan.FromSeconds(2));
+        await using var harness = await CreateHarnessAsync(runner);
+        var job = await harness.CreateJobAsync(4);
+        var (key, group) = (harness.Options.StreamKey, harness.Options.ConsumerGroup);
+
+        var consumer = await harness.StartConsumerAsync();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (runner.Calls.IsEmpty)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The consumer never started the items.");
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+        // While the items run, make their entries look idle for a minute, as a stall that held back the heartbeat would:
+        // the consumer's own reclaim then gets them back from XAUTOCLAIM.
+        var running = await harness.Redis.StreamPendingMessagesAsync(key, group, 10, consumer.Name);
+        var stalledUntil = DateTime.UtcNow + TimeSpan.FromSeconds(1.5);
+        while (DateTime.UtcNow < stalledUntil)
+        {
+            await harness.Redis.ExecuteAsync("XCLAIM", [key, group, consumer.Name, 0, .. running.Select(entry => (object)entry.MessageId), "IDLE", 60_000, "JUSTID"]);
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+        }
+        var finished = await harness.WaitUntilFinishedAsync(job.Id);
+
+        Assert.Equal((4, BatchJobStates.Completed, 4), (running.Length, finished.State, finished.ProcessedItems));
+        Assert.Equal(Enumerable.Range(0, 4), runner.Runs.Keys.Order());
+        Assert.All(runner.Runs.Values, runs => Assert.Equal(1, runs));
+    }
+
+    [Fact]
     public async Task WhileOnlineTrafficLastsTheConsumerRunsOneSmallBurstAtATimeAndRests()
     {
         var runner = new ScriptedRunner(delay: TimeSpan.FromMilliseconds(10), onlineTraffic: true);
@@ -222,7 +150,9 @@ public sealed class JobConsumerTests(AppHostFixture fixture)
     public async Task TwoConsumersShareTheWorkAndEachItemRunsOnce()
     {
         var runner = new ScriptedRunner(delay: TimeSpan.FromMilliseconds(20));
-        await using var harness = await CreateHarnessAsync(runner);
+        // Neither consumer stops, so nothing should be taken over: a lease well above the stalls a loaded machine has
+        // (600 ms is not) keeps a live consumer's running items its own, as ReclaimAfter's 30 s default does in production.
+        await using var harness = await CreateHarnessAsync(runner, options => options.ReclaimAfter = TimeSpan.FromSeconds(10));
         var job = await harness.CreateJobAsync(400);
 
         var first = await harness.StartConsumerAsync();

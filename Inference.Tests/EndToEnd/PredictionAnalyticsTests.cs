@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
+using Inference.Api.Data;
+using Microsoft.EntityFrameworkCore;
 
 namespace Inference.Tests.EndToEnd;
 
@@ -66,6 +68,64 @@ public sealed class PredictionAnalyticsTests(AppHostFixture fixture)
         Assert.Null(comparison.ShadowA);
         Assert.Equal(-1.0 / 9, comparison.Difference!.ErrorRate, 6);
     }
+
+    [Fact]
+    public async Task LatencyPercentilesInterpolateBetweenTheLoggedSuccessfulLatencies()
+    {
+        // A model name of its own, so the window holds exactly these rows, written straight into the log.
+        var model = $"percentiles-{Guid.NewGuid():N}";
+        var from = DateTimeOffset.UtcNow.AddMinutes(-10);
+        double[] latencies = [.. Enumerable.Range(1, 100).Select(milliseconds => (double)milliseconds)];
+        var rows = latencies.OrderDescending().Select((latency, index) => Logged(model, 1, from.AddSeconds(index + 1), latency)).ToList();
+        // Failures and other versions must not move version 1's percentiles.
+        rows.Add(Logged(model, 1, from.AddSeconds(200), 10_000, outcome: "Overloaded"));
+        rows.Add(Logged(model, 1, from.AddSeconds(201), 20_000, outcome: "InvalidInput"));
+        rows.AddRange(Enumerable.Range(0, 3).Select(index => Logged(model, 2, from.AddSeconds(300 + index), 900)));
+        await using (var db = new InferenceDbContext(new DbContextOptionsBuilder<InferenceDbContext>()
+            .UseNpgsql(await fixture.GetConnectionStringAsync("inferencedb")).Options))
+        {
+            db.Predictions.AddRange(rows);
+            await db.SaveChangesAsync(Cancellation);
+        }
+
+        var to = from.AddMinutes(9);
+        var window = $"from={Uri.EscapeDataString(from.ToString("O"))}&to={Uri.EscapeDataString(to.ToString("O"))}";
+        var analytics = await fixture.AdminApi.GetFromJsonAsync<ModelAnalyticsDto>($"/api/admin/analytics/models/{model}?{window}&bucket=1h", Cancellation);
+
+        var versionOne = analytics!.Served.Single(version => version.Version == 1);
+        Assert.Equal((102L, 2L), (versionOne.Count, versionOne.Errors));
+        // Postgres's percentile_cont: linear interpolation at rank p·(n−1); over 1..100 ms that is 50.5, 95.05 and 99.01.
+        Assert.Equal(ContinuousPercentile(latencies, 0.50), versionOne.LatencyP50Ms!.Value, 6);
+        Assert.Equal(ContinuousPercentile(latencies, 0.95), versionOne.LatencyP95Ms!.Value, 6);
+        Assert.Equal(ContinuousPercentile(latencies, 0.99), versionOne.LatencyP99Ms!.Value, 6);
+        Assert.Equal(95.05, ContinuousPercentile(latencies, 0.95), 6);
+        var bucket = Assert.Single(analytics.Buckets, bucket => bucket.Version == 1);
+        Assert.Equal(ContinuousPercentile(latencies, 0.95), bucket.LatencyP95Ms!.Value, 6);
+        Assert.Equal(900, analytics.Served.Single(version => version.Version == 2).LatencyP99Ms!.Value, 6);
+    }
+
+    /// <summary>The value at rank <paramref name="fraction"/>·(n−1) of the sorted values, interpolating between neighbours.</summary>
+    private static double ContinuousPercentile(double[] values, double fraction)
+    {
+        var sorted = values.Order().ToArray();
+        var rank = fraction * (sorted.Length - 1);
+        var below = (int)Math.Floor(rank);
+        var above = Math.Min(below + 1, sorted.Length - 1);
+        return sorted[below] + (rank - below) * (sorted[above] - sorted[below]);
+    }
+
+    private static PredictionRecord Logged(string model, int version, DateTimeOffset at, double latency, string outcome = PredictionOutcomes.Success) => new()
+    {
+        CreatedAt = at,
+        Model = model,
+        ModelVersion = version,
+        Route = "predict/text",
+        InputHash = new string('0', 64),
+        Label = outcome == PredictionOutcomes.Success ? "positive" : null,
+        Score = 0.9f,
+        LatencyMs = latency,
+        Outcome = outcome,
+    };
 
     [Theory]
     [InlineData("?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z")]

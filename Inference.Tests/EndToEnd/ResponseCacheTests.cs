@@ -20,6 +20,25 @@ public sealed class ResponseCacheTests(AppHostFixture fixture)
     }
 
     [Fact]
+    public async Task EachVersionAnswersFromItsOwnCacheEntries()
+    {
+        var text = $"The same words for two versions ({Guid.NewGuid():N})";
+        async Task<(string Cache, int Header, int Answered)> AskAsync(int version)
+        {
+            var served = await PredictionCalls.PredictTextAsync(fixture.Api, new { text, model = ReferenceModelRoot.CachedVersionsModel, version });
+            return (served.CacheHeader, served.VersionHeader, served.Prediction.Version);
+        }
+
+        var firstOnOne = await AskAsync(1);
+        var firstOnTwo = await AskAsync(2);
+        var againOnOne = await AskAsync(1);
+        var againOnTwo = await AskAsync(2);
+
+        // Both versions run the same file, so only the version in the key keeps version 2 from answering with version 1's entry.
+        Assert.Equal([("MISS", 1, 1), ("MISS", 2, 2), ("HIT", 1, 1), ("HIT", 2, 2)], [firstOnOne, firstOnTwo, againOnOne, againOnTwo]);
+    }
+
+    [Fact]
     public async Task ReloadingEvenTheSameFileStopsServingOlderAnswers()
     {
         var body = new { text = $"The plot made no sense ({Guid.NewGuid():N})", model = ReferenceModelRoot.ReloadModel };
