@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Inference.Api.Data;
-using Inference.Engine;
 using Inference.Api.Jobs;
+using Inference.Engine;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
