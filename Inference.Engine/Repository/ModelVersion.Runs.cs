@@ -1,11 +1,5 @@
 using System.Buffers;
-using System.Diagnostics;
-using System.Text.Json.Serialization;
-using Inference.Engine.Errors;
-using Inference.Engine.Execution;
 using Inference.Engine.Processing;
-using Inference.Engine.Tensors;
-using Microsoft.ML.OnnxRuntime.Tensors;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Inference.Engine.Repository;
