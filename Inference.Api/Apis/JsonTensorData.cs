@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
-using System.Text.Json;
+using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using Inference.Engine.Errors;
 using Inference.Engine.Tensors;
 
@@ -14,13 +15,17 @@ public static class JsonTensorData
 {
     /// <param name="reader">Positioned on the data's opening bracket; left on its closing bracket.</param>
     /// <param name="jsonLength">Length of the whole JSON header: no shape may claim more elements than it could hold.</param>
-    public static InferTensor Read(ref Utf8JsonReader reader, string name, TensorDataType type, long[] shape, int jsonLength)
+    /// <param name="literals">The NaN and infinity literals of the JSON the reader reads.</param>
+    /// <param name="readerStart">Where in that JSON the reader's span starts.</param>
+    public static InferTensor Read(ref Utf8JsonReader reader, string name, TensorDataType type, long[] shape, int jsonLength,
+        JsonNonFiniteLiterals literals, long readerStart = 0)
     {
         if (reader.TokenType != JsonTokenType.StartArray)
         {
             throw InferenceException.InvalidInput($"Input '{name}' has 'data' that is not an array.");
         }
-        if (type is TensorDataType.FP16 or TensorDataType.BF16)
+        var info = type.Info();
+        if (!info.JsonInput)
         {
             throw InferenceException.InvalidInput(
                 $"Input '{name}' is {type}: {type} data can only be sent as binary data (parameters.binary_data_size), not as JSON.");
@@ -34,9 +39,9 @@ public static class JsonTensorData
                 $"Input '{name}' has shape [{string.Join(",", shape)}] ({count} elements); the request is too short to hold that many.");
         }
 
-        var size = type.ElementSize();
-        var data = type == TensorDataType.BYTES ? null : new byte[count * size];
-        var strings = type == TensorDataType.BYTES ? new byte[count][] : null;
+        var size = info.ElementSize;
+        var data = info.Kind == TensorElementKind.Bytes ? null : new byte[count * size];
+        var strings = info.Kind == TensorElementKind.Bytes ? new byte[count][] : null;
         // children[d]: elements seen so far in the array open at depth d (1 = the data array itself).
         Span<long> children = stackalloc long[Math.Max(shape.Length, 1) + 1];
         children.Clear();
@@ -82,13 +87,15 @@ public static class JsonTensorData
                             $"Input '{name}' has more elements than its shape [{string.Join(",", shape)}] holds ({count}).");
                     }
                     children[depth]++;
-                    if (strings is not null)
+                    var literal = NonFiniteLiteralAt(ref reader, literals, readerStart);
+                    var fits = strings is not null
+                        ? TryReadString(ref reader, out strings[written])
+                        : TryWriteElement(ref reader, info, literal, data.AsSpan((int)(written * size), size));
+                    if (!fits)
                     {
-                        strings[written] = ReadString(ref reader, name);
-                    }
-                    else
-                    {
-                        WriteElement(ref reader, name, type, data.AsSpan((int)(written * size), size));
+                        var text = literal?.ToString(CultureInfo.InvariantCulture)
+                            ?? (reader.TokenType == JsonTokenType.String ? $"\"{reader.GetString()}\"" : Encoding.UTF8.GetString(reader.ValueSpan));
+                        throw InferenceException.InvalidInput($"Input '{name}' is {type}: each element must be {Expected(info)}, not {text}.");
                     }
                     written++;
                     break;
@@ -102,107 +109,51 @@ public static class JsonTensorData
         return strings is not null ? InferTensor.FromStrings(name, shape, strings) : InferTensor.FromBytes(name, type, shape, data!);
     }
 
-    private static void WriteElement(ref Utf8JsonReader reader, string name, TensorDataType type, Span<byte> destination)
+    /// <summary>The NaN or infinity a <c>null</c> token stands for, when it replaced one.</summary>
+    private static double? NonFiniteLiteralAt(ref Utf8JsonReader reader, JsonNonFiniteLiterals literals, long readerStart) =>
+        reader.TokenType == JsonTokenType.Null && literals.TryGetValue(readerStart + reader.TokenStartIndex, out var value) ? value : null;
+
+    private static bool TryWriteElement(ref Utf8JsonReader reader, TensorDataTypeInfo info, double? literal, Span<byte> destination)
     {
-        if (type == TensorDataType.BOOL)
+        var number = reader.TokenType == JsonTokenType.Number;
+        return info.Kind switch
         {
-            destination[0] = reader.TokenType switch
-            {
-                JsonTokenType.True => 1,
-                JsonTokenType.False => 0,
-                _ => throw OutOfRange(ref reader, name, type, "true or false"),
-            };
-            return;
-        }
-        if (reader.TokenType != JsonTokenType.Number)
-        {
-            throw OutOfRange(ref reader, name, type, "a JSON number");
-        }
-        bool fits;
-        switch (type)
-        {
-            case TensorDataType.UINT8:
-                fits = reader.TryGetByte(out var uint8);
-                destination[0] = uint8;
-                break;
-            case TensorDataType.INT8:
-                fits = reader.TryGetSByte(out var int8);
-                destination[0] = (byte)int8;
-                break;
-            case TensorDataType.UINT16:
-                fits = reader.TryGetUInt16(out var uint16);
-                BinaryPrimitives.WriteUInt16LittleEndian(destination, uint16);
-                break;
-            case TensorDataType.INT16:
-                fits = reader.TryGetInt16(out var int16);
-                BinaryPrimitives.WriteInt16LittleEndian(destination, int16);
-                break;
-            case TensorDataType.UINT32:
-                fits = reader.TryGetUInt32(out var uint32);
-                BinaryPrimitives.WriteUInt32LittleEndian(destination, uint32);
-                break;
-            case TensorDataType.INT32:
-                fits = reader.TryGetInt32(out var int32);
-                BinaryPrimitives.WriteInt32LittleEndian(destination, int32);
-                break;
-            case TensorDataType.UINT64:
-                fits = reader.TryGetUInt64(out var uint64);
-                BinaryPrimitives.WriteUInt64LittleEndian(destination, uint64);
-                break;
-            case TensorDataType.INT64:
-                fits = reader.TryGetInt64(out var int64);
-                BinaryPrimitives.WriteInt64LittleEndian(destination, int64);
-                break;
-            case TensorDataType.FP32:
-                fits = reader.TryGetSingle(out var single) && float.IsFinite(single);
-                BinaryPrimitives.WriteSingleLittleEndian(destination, single);
-                break;
-            case TensorDataType.FP64:
-                fits = reader.TryGetDouble(out var number) && double.IsFinite(number);
-                BinaryPrimitives.WriteDoubleLittleEndian(destination, number);
-                break;
-            default:
-                fits = false;
-                break;
-        }
-        if (!fits)
-        {
-            throw OutOfRange(ref reader, name, type, RangeOf(type));
-        }
+            TensorElementKind.Boolean => reader.TokenType is JsonTokenType.True or JsonTokenType.False
+                && info.TryWriteInteger(reader.TokenType == JsonTokenType.True ? 1 : 0, destination),
+            TensorElementKind.SignedInteger => number && reader.TryGetInt64(out var signed) && info.TryWriteInteger(signed, destination),
+            TensorElementKind.UnsignedInteger => number && reader.TryGetUInt64(out var unsigned) && info.TryWriteInteger(unsigned, destination),
+            // As Triton does: read as a double, then rounded to the element's precision.
+            TensorElementKind.FloatingPoint => literal is { } nonFinite
+                ? info.TryWriteFloat(nonFinite, destination)
+                : number && reader.TryGetDouble(out var value) && double.IsFinite(value) && info.TryWriteFloat(value, destination),
+            _ => false,
+        };
     }
 
-    private static byte[] ReadString(ref Utf8JsonReader reader, string name)
+    private static bool TryReadString(ref Utf8JsonReader reader, out byte[] element)
     {
         if (reader.TokenType != JsonTokenType.String)
         {
-            throw OutOfRange(ref reader, name, TensorDataType.BYTES, "a JSON string");
+            element = [];
+            return false;
         }
         if (!reader.ValueIsEscaped)
         {
-            return reader.ValueSpan.ToArray();
+            element = reader.ValueSpan.ToArray();
+            return true;
         }
         var unescaped = new byte[reader.ValueSpan.Length];
-        return unescaped[..reader.CopyString(unescaped)];
+        element = unescaped[..reader.CopyString(unescaped)];
+        return true;
     }
 
-    private static string RangeOf(TensorDataType type) => type switch
+    private static string Expected(TensorDataTypeInfo info) => info.Kind switch
     {
-        TensorDataType.UINT8 => "an integer from 0 to 255",
-        TensorDataType.INT8 => "an integer from -128 to 127",
-        TensorDataType.UINT16 => "an integer from 0 to 65535",
-        TensorDataType.INT16 => "an integer from -32768 to 32767",
-        TensorDataType.UINT32 => "an integer from 0 to 4294967295",
-        TensorDataType.INT32 => "an integer from -2147483648 to 2147483647",
-        TensorDataType.UINT64 => "an integer from 0 to 18446744073709551615",
-        TensorDataType.INT64 => "a 64-bit signed integer",
-        _ => "a finite number in range",
+        TensorElementKind.Boolean => "true or false",
+        TensorElementKind.FloatingPoint => "a number within its range, NaN, Infinity or -Infinity",
+        TensorElementKind.Bytes => "a JSON string",
+        _ => $"an integer from {info.MinValue} to {info.MaxValue}",
     };
-
-    private static InferenceException OutOfRange(ref Utf8JsonReader reader, string name, TensorDataType type, string expected)
-    {
-        var text = reader.TokenType == JsonTokenType.String ? $"\"{reader.GetString()}\"" : Encoding.UTF8.GetString(reader.ValueSpan);
-        return InferenceException.InvalidInput($"Input '{name}' is {type}: each element must be {expected}, not {text}.");
-    }
 
     private static InferenceException Nesting(string name, long[] shape, string problem) =>
         InferenceException.InvalidInput($"Input '{name}' data does not match its shape [{string.Join(",", shape)}]: {problem}.");

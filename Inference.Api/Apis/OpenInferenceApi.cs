@@ -30,7 +30,8 @@ public static class OpenInferenceApi
 
     private const string InferDescription =
         "JSON body {\"id\", \"inputs\": [{\"name\", \"shape\", \"datatype\", \"data\"}], \"outputs\": [{\"name\", \"parameters\"}], \"parameters\"}; "
-        + "data is flat or nested row-major; BOOL as true/false, BYTES as strings, FP16/BF16 only as binary data. "
+        + "data is flat or nested row-major; BOOL as true/false, BYTES as strings, FP32/FP64 also as the bare tokens NaN, Infinity and -Infinity; "
+        + "FP16/BF16 inputs and non-UTF-8 BYTES outputs only as binary data. "
         + "Binary tensor data extension: the JSON header is followed by each input's raw little-endian bytes (BYTES: 4-byte little-endian length + bytes "
         + "per element) in input order; the header Inference-Header-Content-Length gives the JSON's length and each such input has "
         + "parameters.binary_data_size. Outputs come back as binary data when an output asks for parameters.binary_data or the request sets "

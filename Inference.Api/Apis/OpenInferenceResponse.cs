@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Text.Unicode;
 using System.Text;
 using Inference.Api.OpenInference;
+using Inference.Engine.Errors;
 using Inference.Engine.Tensors;
 using Microsoft.AspNetCore.Http.Metadata;
 
@@ -15,12 +16,45 @@ namespace Inference.Api.Apis;
 /// An inference response: a JSON header (model_name, model_version, id, outputs), then, for outputs sent as binary
 /// data, their raw bytes in output order; <c>Inference-Header-Content-Length</c> gives the JSON's length.
 /// </summary>
-public sealed class OpenInferenceResponse(string modelName, int modelVersion, string? id, InferTensor[] outputs, bool[] binary)
-    : IResult, IEndpointMetadataProvider
+public sealed class OpenInferenceResponse : IResult, IEndpointMetadataProvider
 {
     public const string HeaderContentLength = "Inference-Header-Content-Length";
 
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
+
+    private readonly string _modelName;
+    private readonly int _modelVersion;
+    private readonly string? _id;
+    private readonly InferTensor[] _outputs;
+    private readonly bool[] _binary;
+
+    /// <param name="binary">Per output, whether it goes as binary data rather than JSON.</param>
+    public OpenInferenceResponse(string modelName, int modelVersion, string? id, InferTensor[] outputs, bool[] binary)
+    {
+        RefuseBytesJsonCannotCarry(outputs, binary);
+        _modelName = modelName;
+        _modelVersion = modelVersion;
+        _id = id;
+        _outputs = outputs;
+        _binary = binary;
+    }
+
+    /// <summary>
+    /// JSON strings are Unicode, so BYTES that are not UTF-8 cannot go as JSON unchanged: refused, naming the binary
+    /// data that can carry them. (Triton writes the raw bytes into its JSON, which its own client then fails to decode.)
+    /// </summary>
+    private static void RefuseBytesJsonCannotCarry(InferTensor[] outputs, bool[] binary)
+    {
+        for (var i = 0; i < outputs.Length; i++)
+        {
+            if (!binary[i] && outputs[i].Strings is { } strings && Array.FindIndex(strings, element => !Utf8.IsValid(element)) is var bad and >= 0)
+            {
+                throw InferenceException.InvalidInput(
+                    $"Output '{outputs[i].Name}' element {bad} is not valid UTF-8, so JSON cannot carry it; ask for the output as binary data "
+                    + "(its parameters.binary_data = true, or the request's parameters.binary_data_output = true).");
+            }
+        }
+    }
 
     public async Task ExecuteAsync(HttpContext httpContext)
     {
@@ -28,7 +62,7 @@ public sealed class OpenInferenceResponse(string modelName, int modelVersion, st
         var binaryLength = WriteHeader(json);
         var response = httpContext.Response;
         response.StatusCode = StatusCodes.Status200OK;
-        if (binary.Any(isBinary => isBinary))
+        if (_binary.Any(isBinary => isBinary))
         {
             response.ContentType = "application/octet-stream";
             response.Headers[HeaderContentLength] = json.WrittenCount.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -41,13 +75,13 @@ public sealed class OpenInferenceResponse(string modelName, int modelVersion, st
 
         var body = response.BodyWriter;
         body.Write(json.WrittenSpan);
-        for (var i = 0; i < outputs.Length; i++)
+        for (var i = 0; i < _outputs.Length; i++)
         {
-            if (!binary[i])
+            if (!_binary[i])
             {
                 continue;
             }
-            if (outputs[i].Strings is { } strings)
+            if (_outputs[i].Strings is { } strings)
             {
                 var length = (int)BytesTensorEncoding.EncodedLength(strings);
                 BytesTensorEncoding.Encode(strings, body.GetSpan(length));
@@ -55,7 +89,7 @@ public sealed class OpenInferenceResponse(string modelName, int modelVersion, st
             }
             else
             {
-                body.Write(outputs[i].Data);
+                body.Write(_outputs[i].Data);
             }
             await body.FlushAsync(httpContext.RequestAborted);
         }
@@ -67,17 +101,17 @@ public sealed class OpenInferenceResponse(string modelName, int modelVersion, st
     {
         using var writer = new Utf8JsonWriter(destination, WriterOptions);
         writer.WriteStartObject();
-        writer.WriteString("model_name", modelName);
-        writer.WriteString("model_version", modelVersion.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        if (id is not null)
+        writer.WriteString("model_name", _modelName);
+        writer.WriteString("model_version", _modelVersion.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (_id is not null)
         {
-            writer.WriteString("id", id);
+            writer.WriteString("id", _id);
         }
         writer.WriteStartArray("outputs");
         long binaryLength = 0;
-        for (var i = 0; i < outputs.Length; i++)
+        for (var i = 0; i < _outputs.Length; i++)
         {
-            var output = outputs[i];
+            var output = _outputs[i];
             writer.WriteStartObject();
             writer.WriteString("name", output.Name);
             writer.WriteString("datatype", output.DataType.ToString());
@@ -87,7 +121,7 @@ public sealed class OpenInferenceResponse(string modelName, int modelVersion, st
                 writer.WriteNumberValue(dimension);
             }
             writer.WriteEndArray();
-            if (binary[i])
+            if (_binary[i])
             {
                 var size = output.Strings is { } strings ? BytesTensorEncoding.EncodedLength(strings) : output.Data.LongLength;
                 binaryLength += size;
@@ -110,70 +144,34 @@ public sealed class OpenInferenceResponse(string modelName, int modelVersion, st
 
     private static void WriteData(Utf8JsonWriter writer, InferTensor tensor)
     {
-        ReadOnlySpan<byte> data = tensor.Data;
-        switch (tensor.DataType)
+        if (tensor.Strings is { } strings)
         {
-            case TensorDataType.BOOL:
-                foreach (var value in data) { writer.WriteBooleanValue(value != 0); }
-                break;
-            case TensorDataType.UINT8:
-                foreach (var value in data) { writer.WriteNumberValue(value); }
-                break;
-            case TensorDataType.INT8:
-                foreach (var value in MemoryMarshal.Cast<byte, sbyte>(data)) { writer.WriteNumberValue(value); }
-                break;
-            case TensorDataType.UINT16:
-                foreach (var value in MemoryMarshal.Cast<byte, ushort>(data)) { writer.WriteNumberValue(value); }
-                break;
-            case TensorDataType.INT16:
-                foreach (var value in MemoryMarshal.Cast<byte, short>(data)) { writer.WriteNumberValue(value); }
-                break;
-            case TensorDataType.UINT32:
-                foreach (var value in MemoryMarshal.Cast<byte, uint>(data)) { writer.WriteNumberValue(value); }
-                break;
-            case TensorDataType.INT32:
-                foreach (var value in MemoryMarshal.Cast<byte, int>(data)) { writer.WriteNumberValue(value); }
-                break;
-            case TensorDataType.UINT64:
-                foreach (var value in MemoryMarshal.Cast<byte, ulong>(data)) { writer.WriteNumberValue(value); }
-                break;
-            case TensorDataType.INT64:
-                foreach (var value in MemoryMarshal.Cast<byte, long>(data)) { writer.WriteNumberValue(value); }
-                break;
-            case TensorDataType.FP16:
-                foreach (var value in MemoryMarshal.Cast<byte, Half>(data)) { WriteFloat(writer, (double)value); }
-                break;
-            case TensorDataType.BF16:
-                foreach (var bits in MemoryMarshal.Cast<byte, ushort>(data)) { WriteFloat(writer, BitConverter.Int32BitsToSingle(bits << 16)); }
-                break;
-            case TensorDataType.FP32:
-                foreach (var value in MemoryMarshal.Cast<byte, float>(data))
-                {
-                    if (float.IsFinite(value)) { writer.WriteNumberValue(value); } else { WriteFloat(writer, value); }
-                }
-                break;
-            case TensorDataType.FP64:
-                foreach (var value in MemoryMarshal.Cast<byte, double>(data)) { WriteFloat(writer, value); }
-                break;
-            case TensorDataType.BYTES:
-                foreach (var element in tensor.Strings!)
-                {
-                    if (Utf8.IsValid(element)) { writer.WriteStringValue(element); } else { writer.WriteStringValue(Encoding.UTF8.GetString(element)); }
-                }
-                break;
+            foreach (var element in strings)
+            {
+                writer.WriteStringValue(element);
+            }
+            return;
         }
-    }
-
-    /// <summary>JSON has no NaN or infinity: those are written as the strings "NaN", "Infinity" and "-Infinity".</summary>
-    private static void WriteFloat(Utf8JsonWriter writer, double value)
-    {
-        if (double.IsFinite(value))
+        var info = tensor.DataType.Info();
+        Span<byte> text = stackalloc byte[64];
+        for (var offset = 0; offset < tensor.Data.Length; offset += info.ElementSize)
         {
-            writer.WriteNumberValue(value);
-        }
-        else
-        {
-            writer.WriteStringValue(double.IsNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity");
+            var element = tensor.Data.AsSpan(offset, info.ElementSize);
+            if (info.Kind == TensorElementKind.Boolean)
+            {
+                writer.WriteBooleanValue(element[0] != 0);
+                continue;
+            }
+            info.TryFormat(element, text, out var length);
+            // As Triton's writer (rapidjson with kWriteNanAndInfFlag): NaN, Infinity and -Infinity as bare tokens, and
+            // floating point always with a fraction or exponent, so readers that type numbers by their text (Python's
+            // json) keep it a float and -0.0 its sign.
+            if (info.Kind == TensorElementKind.FloatingPoint && text[..length].IndexOfAnyExcept("-0123456789"u8) < 0)
+            {
+                ".0"u8.CopyTo(text[length..]);
+                length += 2;
+            }
+            writer.WriteRawValue(text[..length], skipInputValidation: true);
         }
     }
 

@@ -95,44 +95,60 @@ internal static class GrpcTensorConversion
     private static InferTensor FromContents(string name, TensorDataType dataType, long[] shape, InferTensorContents contents)
     {
         var expected = InferTensor.ElementCountOf(shape);
-        var (field, count) = FieldFor(dataType, contents, name);
-        if (count != expected)
+        var info = dataType.Info();
+        var field = TypedFieldOf(info, contents) ?? throw InferenceException.InvalidInput(
+            $"Input '{name}' is {dataType}, which has no typed contents field; send it in raw_input_contents.");
+        if (field.Count != expected)
         {
-            var other = OtherFieldWithData(contents, field);
+            var other = OtherFieldWithData(contents, field.Name);
             throw InferenceException.InvalidInput(other is null
-                ? $"Input '{name}' has {count} elements in {field}; shape [{string.Join(",", shape)}] needs {expected}."
-                : $"Input '{name}' is {dataType}: its data belongs in {field}, not {other}.");
+                ? $"Input '{name}' has {field.Count} elements in {field.Name}; shape [{string.Join(",", shape)}] needs {expected}."
+                : $"Input '{name}' is {dataType}: its data belongs in {field.Name}, not {other}.");
         }
-        if (dataType == TensorDataType.BYTES)
+        if (field.TryWrite is not { } tryWrite)
         {
             return InferTensor.FromStrings(name, shape, [.. contents.BytesContents.Select(element => element.ToByteArray())]);
         }
 
-        var data = new byte[expected * dataType.ElementSize()];
-        try
+        var data = new byte[expected * info.ElementSize];
+        for (var i = 0; i < expected; i++)
         {
-            CopyElements(dataType, contents, data);
-        }
-        catch (OverflowException)
-        {
-            throw InferenceException.InvalidInput($"Input '{name}' has an element outside the range of {dataType}.");
+            if (!tryWrite((int)i, data.AsSpan((int)i * info.ElementSize, info.ElementSize)))
+            {
+                throw InferenceException.InvalidInput($"Input '{name}' has an element outside the range of {dataType}.");
+            }
         }
         return InferTensor.FromBytes(name, dataType, shape, data);
     }
 
-    /// <summary>The typed field a datatype's elements travel in, and how many it holds.</summary>
-    private static (string Field, long Count) FieldFor(TensorDataType dataType, InferTensorContents contents, string name) => dataType switch
+    /// <summary>
+    /// A typed contents field: its name, how many elements it holds, and how element i is written into the tensor's
+    /// little-endian data (null for bytes_contents, whose elements are taken whole).
+    /// </summary>
+    private sealed record TypedField(string Name, int Count, Func<int, Span<byte>, bool>? TryWrite);
+
+    /// <summary>
+    /// The field a datatype's elements travel in (the protocol's choice: 8-, 16- and 32-bit integers share
+    /// int_contents or uint_contents, narrowed with a range check); null for FP16 and BF16, which have none.
+    /// </summary>
+    private static TypedField? TypedFieldOf(TensorDataTypeInfo info, InferTensorContents contents) => (info.Kind, info.ElementSize) switch
     {
-        TensorDataType.BOOL => ("bool_contents", contents.BoolContents.Count),
-        TensorDataType.INT8 or TensorDataType.INT16 or TensorDataType.INT32 => ("int_contents", contents.IntContents.Count),
-        TensorDataType.INT64 => ("int64_contents", contents.Int64Contents.Count),
-        TensorDataType.UINT8 or TensorDataType.UINT16 or TensorDataType.UINT32 => ("uint_contents", contents.UintContents.Count),
-        TensorDataType.UINT64 => ("uint64_contents", contents.Uint64Contents.Count),
-        TensorDataType.FP32 => ("fp32_contents", contents.Fp32Contents.Count),
-        TensorDataType.FP64 => ("fp64_contents", contents.Fp64Contents.Count),
-        TensorDataType.BYTES => ("bytes_contents", contents.BytesContents.Count),
-        _ => throw InferenceException.InvalidInput(
-            $"Input '{name}' is {dataType}, which has no typed contents field; send it in raw_input_contents."),
+        (TensorElementKind.Boolean, _) =>
+            new("bool_contents", contents.BoolContents.Count, (i, element) => info.TryWriteInteger(contents.BoolContents[i] ? 1 : 0, element)),
+        (TensorElementKind.SignedInteger, 8) =>
+            new("int64_contents", contents.Int64Contents.Count, (i, element) => info.TryWriteInteger(contents.Int64Contents[i], element)),
+        (TensorElementKind.SignedInteger, _) =>
+            new("int_contents", contents.IntContents.Count, (i, element) => info.TryWriteInteger(contents.IntContents[i], element)),
+        (TensorElementKind.UnsignedInteger, 8) =>
+            new("uint64_contents", contents.Uint64Contents.Count, (i, element) => info.TryWriteInteger(contents.Uint64Contents[i], element)),
+        (TensorElementKind.UnsignedInteger, _) =>
+            new("uint_contents", contents.UintContents.Count, (i, element) => info.TryWriteInteger(contents.UintContents[i], element)),
+        (TensorElementKind.FloatingPoint, 4) =>
+            new("fp32_contents", contents.Fp32Contents.Count, (i, element) => info.TryWriteFloat(contents.Fp32Contents[i], element)),
+        (TensorElementKind.FloatingPoint, 8) =>
+            new("fp64_contents", contents.Fp64Contents.Count, (i, element) => info.TryWriteFloat(contents.Fp64Contents[i], element)),
+        (TensorElementKind.Bytes, _) => new("bytes_contents", contents.BytesContents.Count, null),
+        _ => null,
     };
 
     private static string? OtherFieldWithData(InferTensorContents contents, string field) =>
@@ -143,53 +159,4 @@ internal static class GrpcTensorConversion
             ("uint64_contents", contents.Uint64Contents.Count), ("fp32_contents", contents.Fp32Contents.Count),
             ("fp64_contents", contents.Fp64Contents.Count), ("bytes_contents", contents.BytesContents.Count),
         }.FirstOrDefault(candidate => candidate.Name != field && candidate.Count > 0).Name;
-
-    /// <summary>Writes the typed elements as little-endian bytes; narrowing is checked, so a value that does not fit overflows.</summary>
-    private static void CopyElements(TensorDataType dataType, InferTensorContents contents, Span<byte> data)
-    {
-        switch (dataType)
-        {
-            case TensorDataType.BOOL:
-                Copy(contents.BoolContents, data, value => value ? (byte)1 : (byte)0);
-                break;
-            case TensorDataType.INT8:
-                Copy(contents.IntContents, MemoryMarshal.Cast<byte, sbyte>(data), value => checked((sbyte)value));
-                break;
-            case TensorDataType.INT16:
-                Copy(contents.IntContents, MemoryMarshal.Cast<byte, short>(data), value => checked((short)value));
-                break;
-            case TensorDataType.INT32:
-                Copy(contents.IntContents, MemoryMarshal.Cast<byte, int>(data), value => value);
-                break;
-            case TensorDataType.INT64:
-                Copy(contents.Int64Contents, MemoryMarshal.Cast<byte, long>(data), value => value);
-                break;
-            case TensorDataType.UINT8:
-                Copy(contents.UintContents, data, value => checked((byte)value));
-                break;
-            case TensorDataType.UINT16:
-                Copy(contents.UintContents, MemoryMarshal.Cast<byte, ushort>(data), value => checked((ushort)value));
-                break;
-            case TensorDataType.UINT32:
-                Copy(contents.UintContents, MemoryMarshal.Cast<byte, uint>(data), value => value);
-                break;
-            case TensorDataType.UINT64:
-                Copy(contents.Uint64Contents, MemoryMarshal.Cast<byte, ulong>(data), value => value);
-                break;
-            case TensorDataType.FP32:
-                Copy(contents.Fp32Contents, MemoryMarshal.Cast<byte, float>(data), value => value);
-                break;
-            case TensorDataType.FP64:
-                Copy(contents.Fp64Contents, MemoryMarshal.Cast<byte, double>(data), value => value);
-                break;
-        }
-    }
-
-    private static void Copy<TSource, TTarget>(RepeatedField<TSource> source, Span<TTarget> target, Func<TSource, TTarget> convert)
-    {
-        for (var i = 0; i < source.Count; i++)
-        {
-            target[i] = convert(source[i]);
-        }
-    }
 }

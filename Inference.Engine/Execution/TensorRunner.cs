@@ -265,7 +265,8 @@ public sealed class TensorRunner
             var strings = new byte[count][];
             for (var i = 0; i < count; i++)
             {
-                strings[i] = Encoding.UTF8.GetBytes(value.GetStringElement(i));
+                // The element's own bytes: GetStringElement would decode them as UTF-8 and replace what is not.
+                strings[i] = value.GetStringElementAsSpan(i).ToArray();
             }
             return InferTensor.FromStrings(name, info.Shape, strings);
         }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text;
 using Inference.Engine.Errors;
 using Inference.Engine.Tensors;
@@ -41,21 +40,16 @@ public static class TensorClassification
 
     private static double[] ToDoubles(InferTensor tensor)
     {
-        ReadOnlySpan<byte> data = tensor.Data;
-        return tensor.DataType switch
+        var info = tensor.DataType.Info();
+        if (info.Kind == TensorElementKind.Bytes)
         {
-            TensorDataType.FP32 => [.. MemoryMarshal.Cast<byte, float>(data).ToArray().Select(v => (double)v)],
-            TensorDataType.FP64 => MemoryMarshal.Cast<byte, double>(data).ToArray(),
-            TensorDataType.FP16 => [.. MemoryMarshal.Cast<byte, Half>(data).ToArray().Select(v => (double)v)],
-            TensorDataType.INT8 => [.. MemoryMarshal.Cast<byte, sbyte>(data).ToArray().Select(v => (double)v)],
-            TensorDataType.UINT8 or TensorDataType.BOOL => [.. data.ToArray().Select(v => (double)v)],
-            TensorDataType.INT16 => [.. MemoryMarshal.Cast<byte, short>(data).ToArray().Select(v => (double)v)],
-            TensorDataType.UINT16 => [.. MemoryMarshal.Cast<byte, ushort>(data).ToArray().Select(v => (double)v)],
-            TensorDataType.INT32 => [.. MemoryMarshal.Cast<byte, int>(data).ToArray().Select(v => (double)v)],
-            TensorDataType.UINT32 => [.. MemoryMarshal.Cast<byte, uint>(data).ToArray().Select(v => (double)v)],
-            TensorDataType.INT64 => [.. MemoryMarshal.Cast<byte, long>(data).ToArray().Select(v => (double)v)],
-            TensorDataType.UINT64 => [.. MemoryMarshal.Cast<byte, ulong>(data).ToArray().Select(v => (double)v)],
-            _ => throw InferenceException.InvalidInput($"Output '{tensor.Name}' is {tensor.DataType}; classification needs numbers."),
-        };
+            throw InferenceException.InvalidInput($"Output '{tensor.Name}' is {tensor.DataType}; classification needs numbers.");
+        }
+        var scores = new double[tensor.Data.Length / info.ElementSize];
+        for (var i = 0; i < scores.Length; i++)
+        {
+            scores[i] = info.ToDouble(tensor.Data.AsSpan(i * info.ElementSize, info.ElementSize));
+        }
+        return scores;
     }
 }

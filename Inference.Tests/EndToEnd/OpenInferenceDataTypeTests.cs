@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using static Inference.Tests.EndToEnd.OpenInferenceProtocol;
 
 namespace Inference.Tests.EndToEnd;
@@ -63,6 +64,66 @@ public sealed class OpenInferenceDataTypeTests(AppHostFixture fixture)
         var result = await SendAsync(fixture.Api, Binary($"/v2/models/identity_{model}/infer", header, bytes));
 
         Assert.Equal(bytes, result.Binary["OUTPUT0"]);
+    }
+
+    [Theory]
+    [MemberData(nameof(TensorCodecCases.FloatingPointTypes), MemberType = typeof(TensorCodecCases))]
+    public async Task SignedZeroNanAndInfinityRoundTripAsBinaryDataAndAreWrittenAsTritonWritesThem(string model, string datatype)
+    {
+        var bytes = TensorCodecCases.SpecialFloats(datatype);
+        var input = BinaryInput("INPUT0", datatype, [2, 3], bytes.Length);
+
+        var binary = await SendAsync(fixture.Api, Binary($"/v2/models/identity_{model}/infer",
+            new JsonObject { ["inputs"] = new JsonArray(input), ["parameters"] = new JsonObject { ["binary_data_output"] = true } }, bytes));
+        var json = await SendForTextAsync(Binary($"/v2/models/identity_{model}/infer", new JsonObject { ["inputs"] = new JsonArray(input.DeepClone()) }, bytes));
+
+        Assert.Equal(bytes, binary.Binary["OUTPUT0"]);
+        Assert.Equal(TensorCodecCases.SpecialFloatsAsJson, DataText(json));
+    }
+
+    [Theory]
+    [InlineData("fp32", "FP32", "[-0.0,NaN,Infinity,-Infinity,0,1.5]")]
+    [InlineData("fp64", "FP64", "[-0.0,NaN,Infinity,-Infinity,0,1.5]")]
+    // rapidjson's other spellings (kParseNanAndInfFlag), nested rows and a -0 without a fraction.
+    [InlineData("fp32", "FP32", "[[-0,-NaN,Inf],[-Inf,0.0,1.5]]")]
+    [InlineData("fp64", "FP64", "[ -0.0 , NaN , Inf , -Infinity , 0 , 15e-1 ]")]
+    public async Task FloatJsonDataTakesTritonsNanAndInfinityTokens(string model, string datatype, string data)
+    {
+        var body = $$"""{"inputs":[{"name":"INPUT0","shape":[2,3],"datatype":"{{datatype}}","data":{{data}}}]""";
+
+        var json = await SendForTextAsync(Json($"/v2/models/identity_{model}/infer", body + "}"));
+        var binary = await SendAsync(fixture.Api, Json($"/v2/models/identity_{model}/infer", body + ""","parameters":{"binary_data_output":true}}"""));
+
+        Assert.Equal(TensorCodecCases.SpecialFloatsAsJson, DataText(json));
+        Assert.Equal(TensorCodecCases.SpecialFloats(datatype), binary.Binary["OUTPUT0"]);
+    }
+
+    [Fact]
+    public async Task BytesThatAreNotUtf8RoundTripExactlyAsBinaryData()
+    {
+        var bytes = LengthPrefixed(TensorCodecCases.NonUtf8Bytes);
+        var header = new JsonObject
+        {
+            ["inputs"] = new JsonArray(BinaryInput("INPUT0", "BYTES", [2, 3], bytes.Length)),
+            ["outputs"] = new JsonArray(new JsonObject { ["name"] = "OUTPUT0", ["parameters"] = new JsonObject { ["binary_data"] = true } }),
+        };
+
+        var result = await SendAsync(fixture.Api, Binary("/v2/models/identity_bytes/infer", header, bytes));
+
+        Assert.Equal(bytes, result.Binary["OUTPUT0"]);
+    }
+
+    [Fact]
+    public async Task BytesThatAreNotUtf8AsJsonOutputAreRefusedWith400NamingBinaryData()
+    {
+        var bytes = LengthPrefixed(TensorCodecCases.NonUtf8Bytes);
+        var header = new JsonObject { ["inputs"] = new JsonArray(BinaryInput("INPUT0", "BYTES", [2, 3], bytes.Length)) };
+
+        var (status, error, _) = await SendFailingAsync(fixture.Api, Binary("/v2/models/identity_bytes/infer", header, bytes));
+
+        Assert.Equal(400, status);
+        Assert.Contains("not valid UTF-8", error);
+        Assert.Contains("binary_data", error);
     }
 
     [Fact]
@@ -137,6 +198,21 @@ public sealed class OpenInferenceDataTypeTests(AppHostFixture fixture)
         Assert.Equal(400, indexStatus);
         Assert.Contains("JSON", indexError);
     }
+
+    /// <summary>
+    /// The body of a successful JSON response as text: with NaN or infinity tokens in it (as Triton writes them),
+    /// System.Text.Json would refuse to parse it.
+    /// </summary>
+    private async Task<string> SendForTextAsync(HttpRequestMessage request)
+    {
+        var response = await fixture.Api.SendAsync(request, Cancellation);
+        var body = await response.Content.ReadAsStringAsync(Cancellation);
+        Assert.True(response.IsSuccessStatusCode, body);
+        return body;
+    }
+
+    /// <summary>The text of the only output's "data" array.</summary>
+    private static string DataText(string body) => Regex.Match(body, "\"data\":(\\[[^\\]]*\\])").Groups[1].Value;
 
     private sealed record IndexRow(string Name, string Version, string State, string Reason);
 

@@ -40,6 +40,16 @@ public sealed class OpenInferenceErrorTests(AppHostFixture fixture)
         { "identity_bool", """{"inputs":[{"name":"INPUT0","shape":[1,1],"datatype":"BOOL","data":[1]}]}""", "true or false" },
         { "identity_bytes", """{"inputs":[{"name":"INPUT0","shape":[1,1],"datatype":"BYTES","data":[7]}]}""", "JSON string" },
         { "identity_bf16_or_any", """{"inputs":[]}""", "does not exist" },
+        // NaN and infinity tokens are numbers only in floating-point data; as anything else they are refused.
+        { "identity_int32", """{"inputs":[{"name":"INPUT0","shape":[1,2],"datatype":"INT32","data":[1,NaN]}]}""", "not NaN" },
+        { "identity_int64", """{"inputs":[{"name":"INPUT0","shape":[1,1],"datatype":"INT64","data":[-Infinity]}]}""", "not -Infinity" },
+        { "identity_bytes", """{"inputs":[{"name":"INPUT0","shape":[1,1],"datatype":"BYTES","data":[NaN]}]}""", "JSON string" },
+        { "identity_fp32", """{"inputs":[{"name":"INPUT0","shape":[1,Infinity],"datatype":"FP32","data":[1]}]}""", "array of integers" },
+        { "identity_fp32", """{"inputs":[{"name":"INPUT0","shape":[1,1],"datatype":"FP32","data":["NaN"]}]}""", "not \"NaN\"" },
+        { "identity_fp32", """{"inputs":[{"name":"INPUT0","shape":[1,1],"datatype":"FP32","data":[nan]}]}""", "not valid JSON" },
+        { "identity_fp32", """{"inputs":[{"name":"INPUT0","shape":[1,1],"datatype":"FP32","data":[Infinit]}]}""", "not valid JSON" },
+        { "identity_fp32", """{"inputs":[{"name":"INPUT0","shape":[1,1],"datatype":"FP32","data":[1e39]}]}""", "not 1e39" },
+        { "identity_fp32", """{"id":NaN,"inputs":[{"name":"INPUT0","shape":[1,1],"datatype":"FP32","data":[1]}]}""", "'id' must be a string" },
     };
 
     [Theory]

@@ -77,4 +77,59 @@ public sealed class OpenInferenceGrpcDataTypeTests(AppHostFixture fixture) : IDi
             Assert.Equal(raw, typedResponse.RawOutputContents[0]);
         }
     }
+
+    [Fact]
+    public async Task BytesThatAreNotUtf8RoundTripExactlyAsRawAndTypedContents()
+    {
+        var client = new GRPCInferenceService.GRPCInferenceServiceClient(_channel);
+        var raw = ByteString.CopyFrom(OpenInferenceProtocol.LengthPrefixed(TensorCodecCases.NonUtf8Bytes));
+        var typed = new InferTensorContents { BytesContents = { TensorCodecCases.NonUtf8Bytes.Select(ByteString.CopyFrom) } };
+
+        var rawResponse = await client.ModelInferAsync(new ModelInferRequest
+        {
+            ModelName = "identity_bytes",
+            Inputs = { Input("INPUT0", "BYTES", [2, 3]) },
+            RawInputContents = { raw },
+        }, cancellationToken: Cancellation);
+        var typedResponse = await client.ModelInferAsync(new ModelInferRequest
+        {
+            ModelName = "identity_bytes",
+            Inputs = { Input("INPUT0", "BYTES", [2, 3], typed) },
+        }, cancellationToken: Cancellation);
+
+        Assert.Equal(raw, rawResponse.RawOutputContents[0]);
+        Assert.Equal(raw, typedResponse.RawOutputContents[0]);
+    }
+
+    [Theory]
+    [MemberData(nameof(TensorCodecCases.FloatingPointTypes), MemberType = typeof(TensorCodecCases))]
+    public async Task SignedZeroNanAndInfinityRoundTripBitForBit(string suffix, string datatype)
+    {
+        var client = new GRPCInferenceService.GRPCInferenceServiceClient(_channel);
+        var raw = ByteString.CopyFrom(TensorCodecCases.SpecialFloats(datatype));
+        InferTensorContents? typed = datatype switch
+        {
+            "FP32" => new() { Fp32Contents = { Values<float>(raw) } },
+            "FP64" => new() { Fp64Contents = { Values<double>(raw) } },
+            _ => null,
+        };
+
+        var rawResponse = await client.ModelInferAsync(new ModelInferRequest
+        {
+            ModelName = $"identity_{suffix}",
+            Inputs = { Input("INPUT0", datatype, [2, 3]) },
+            RawInputContents = { raw },
+        }, cancellationToken: Cancellation);
+
+        Assert.Equal(raw, rawResponse.RawOutputContents[0]);
+        if (typed is not null)
+        {
+            var typedResponse = await client.ModelInferAsync(new ModelInferRequest
+            {
+                ModelName = $"identity_{suffix}",
+                Inputs = { Input("INPUT0", datatype, [2, 3], typed) },
+            }, cancellationToken: Cancellation);
+            Assert.Equal(raw, typedResponse.RawOutputContents[0]);
+        }
+    }
 }

@@ -79,14 +79,16 @@ public static class OpenInferenceProtocol
     public static JsonArray Array<T>(IEnumerable<T> values) => new([.. values.Select(value => JsonValue.Create(value))]);
 
     /// <summary>BYTES elements as the binary extension carries them: 4-byte little-endian length, then the bytes.</summary>
-    public static byte[] LengthPrefixed(params string[] elements)
+    public static byte[] LengthPrefixed(params string[] elements) => LengthPrefixed([.. elements.Select(Encoding.UTF8.GetBytes)]);
+
+    /// <summary>BYTES elements given as bytes, which need not be UTF-8.</summary>
+    public static byte[] LengthPrefixed(params byte[][] elements)
     {
         using var stream = new MemoryStream();
         foreach (var element in elements)
         {
-            var bytes = Encoding.UTF8.GetBytes(element);
-            stream.Write(BitConverter.GetBytes(bytes.Length));
-            stream.Write(bytes);
+            stream.Write(BitConverter.GetBytes(element.Length));
+            stream.Write(element);
         }
         return stream.ToArray();
     }
