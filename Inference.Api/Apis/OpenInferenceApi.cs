@@ -67,6 +67,7 @@ public static class OpenInferenceApi
             .ProducesProtocolErrors(StatusCodes.Status404NotFound);
         metadata.MapGet("models/{name}/versions/{version}/stats", ModelStatistics).WithName("OipModelVersionStatistics")
             .WithSummary("Statistics of one model version").ProducesProtocolErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
+        metadata.MapOpenInferenceModelConfig();
 
         var inference = protocol.MapGroup("").RequireInferAccess().WithRateLimit(RateLimitPolicies.Protocol);
         inference.MapPost("models/{name}/infer", Infer).WithName("OipInfer").WithSummary("Run a model on raw tensors (JSON or binary tensor data)")
@@ -139,7 +140,7 @@ public static class OpenInferenceApi
     public static Ok<ModelStatisticsResponse> ModelStatistics(string name, string? version, ModelRepository repository)
     {
         var number = ParseVersion(version);
-        var entry = repository.Models.FirstOrDefault(model => string.Equals(model.Name, name, StringComparison.OrdinalIgnoreCase))
+        var entry = repository.Models.FirstOrDefault(model => string.Equals(model.Name, name, StringComparison.OrdinalIgnoreCase) && !model.IsUnloaded)
             ?? throw InferenceException.ModelNotFound($"Model '{name}' does not exist.");
         if (number is { } wanted && !entry.Versions.ContainsKey(wanted))
         {
@@ -149,7 +150,7 @@ public static class OpenInferenceApi
             [.. entry.Versions.Values.Where(model => number is null || model.Version == number).OrderBy(model => model.Version).Select(Statistics)]));
     }
 
-    public static async Task<Ok<RepositoryIndexEntry[]>> RepositoryIndex(HttpRequest request, ModelRepository repository, CancellationToken cancellationToken)
+    public static async Task<Ok<RepositoryIndexEntry[]>> RepositoryIndex(HttpRequest request, ProtocolMetadata metadata, CancellationToken cancellationToken)
     {
         var readyOnly = false;
         using (var body = await OpenInferenceRequestBody.ReadAsync(request, RepositoryRequestMaxBytes, cancellationToken))
@@ -167,11 +168,7 @@ public static class OpenInferenceApi
             }
         }
 
-        var rows = repository.Models.SelectMany(entry => entry.Versions.Count == 0
-            ? [new RepositoryIndexEntry(entry.Name, "", entry.State, entry.Reason ?? "")]
-            : entry.Versions.Keys.Order().Select(version =>
-                new RepositoryIndexEntry(entry.Name, version.ToString(CultureInfo.InvariantCulture), entry.State, entry.Reason ?? "")));
-        return TypedResults.Ok(rows.Where(row => !readyOnly || row.State == ModelStates.Ready).ToArray());
+        return TypedResults.Ok(metadata.RepositoryIndex(readyOnly).Select(row => new RepositoryIndexEntry(row.Name, row.Version, row.State, row.Reason)).ToArray());
     }
 
     public static async Task<Ok> LoadModel(string name, ModelAdministration models, CancellationToken cancellationToken)
@@ -195,7 +192,7 @@ public static class OpenInferenceApi
         ModelStatisticsDocument.From(model.Name, model.Version, model.Statistics.Snapshot());
 
     /// <summary>A version from the URL: null when absent; a positive integer otherwise, or 400.</summary>
-    private static int? ParseVersion(string? version) =>
+    internal static int? ParseVersion(string? version) =>
         TryParseVersion(version, out var number)
             ? number
             : throw InferenceException.InvalidInput($"Model version '{version}' is not a positive integer.");
