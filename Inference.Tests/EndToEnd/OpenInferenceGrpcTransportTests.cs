@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Http.Headers;
 using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
@@ -54,6 +56,31 @@ public sealed class OpenInferenceGrpcTransportTests(AppHostFixture fixture) : ID
         var error = await Assert.ThrowsAsync<RpcException>(() => CallRawAsync(service, method, []));
 
         Assert.Equal(StatusCode.Unimplemented, error.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/no.such.Service/Method")]
+    [InlineData("/inference.GRPCInferenceService/NoSuchMethod")]
+    public async Task UnknownServicesAndMethodsAnswerWithAGrpcStatusNotAnHttpError(string path)
+    {
+        // gRPC clients read an HTTP 404 as UNIMPLEMENTED too, so look at the wire: a gRPC answer is HTTP 200 with grpc-status.
+        using var http = new HttpClient(new SocketsHttpHandler()) { BaseAddress = fixture.GrpcEndpoint };
+        var request = new HttpRequestMessage(HttpMethod.Post, path)
+        {
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Content = new ByteArrayContent([0, 0, 0, 0, 0]),
+        };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/grpc");
+        request.Headers.TE.Add(new TransferCodingWithQualityHeaderValue("trailers"));
+        request.Headers.Add("X-API-Key", fixture.AdminKey);
+
+        using var response = await http.SendAsync(request, Cancellation);
+        var body = await response.Content.ReadAsStringAsync(Cancellation);
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode} {response.Headers} {body}");
+        var status = response.Headers.TryGetValues("grpc-status", out var inHeaders) ? inHeaders : response.TrailingHeaders.GetValues("grpc-status");
+        Assert.Equal([((int)StatusCode.Unimplemented).ToString()], status);
     }
 
     [Theory]
