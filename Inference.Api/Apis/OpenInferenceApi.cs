@@ -61,6 +61,7 @@ public static class OpenInferenceApi
             .ProducesProtocolErrors(StatusCodes.Status404NotFound);
         metadata.MapGet("models/{name}/versions/{version}/stats", ModelStatistics).WithName("OipModelVersionStatistics")
             .WithSummary("Statistics of one model version").ProducesProtocolErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
+        metadata.MapOpenInferenceModelConfig();
 
         var inference = protocol.MapGroup("").RequireInferAccess().WithRateLimit(RateLimitPolicies.Protocol);
         inference.MapPost("models/{name}/infer", Infer).WithName("OipInfer").WithSummary("Run a model on raw tensors (JSON or binary tensor data)")
@@ -115,7 +116,7 @@ public static class OpenInferenceApi
     public static Ok<ModelStatisticsResponse> ModelStatistics(string name, string? version, ProtocolMetadata metadata) =>
         TypedResults.Ok(new ModelStatisticsResponse([.. metadata.StatisticsScope(name, ProtocolVersions.Parse(version)).Select(Statistics)]));
 
-    public static async Task<Ok<RepositoryIndexEntry[]>> RepositoryIndex(HttpRequest request, ModelRepository repository, CancellationToken cancellationToken)
+    public static async Task<Ok<RepositoryIndexEntry[]>> RepositoryIndex(HttpRequest request, ProtocolMetadata metadata, CancellationToken cancellationToken)
     {
         var readyOnly = false;
         using (var body = await OpenInferenceRequestBody.ReadAsync(request, RepositoryRequestMaxBytes, cancellationToken))
@@ -133,11 +134,7 @@ public static class OpenInferenceApi
             }
         }
 
-        var rows = repository.Models.SelectMany(entry => entry.Versions.Count == 0
-            ? [new RepositoryIndexEntry(entry.Name, "", entry.State, entry.Reason ?? "")]
-            : entry.Versions.Keys.Order().Select(version =>
-                new RepositoryIndexEntry(entry.Name, version.ToString(CultureInfo.InvariantCulture), entry.State, entry.Reason ?? "")));
-        return TypedResults.Ok(rows.Where(row => !readyOnly || row.State == ModelStates.Ready).ToArray());
+        return TypedResults.Ok(metadata.RepositoryIndex(readyOnly).Select(row => new RepositoryIndexEntry(row.Name, row.Version, row.State, row.Reason)).ToArray());
     }
 
     public static async Task<Ok> LoadModel(string name, ModelAdministration models, CancellationToken cancellationToken)

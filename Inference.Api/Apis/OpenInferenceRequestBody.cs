@@ -35,14 +35,16 @@ public sealed class OpenInferenceRequestBody : IDisposable
             throw new InferenceException(InferenceErrorKind.UnsupportedMediaType, $"Content-Encoding '{encoding}' is not supported; use gzip, deflate or none.");
         }
         var limit = (int)Math.Min(maxBytes, Array.MaxLength);
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
+        {
+            // Counting below enforces our limit. The server's own (lower by default) must not apply: after a 413 Kestrel
+            // drains the unread rest of the body (for a few seconds at most) only within it, and otherwise resets the
+            // connection while the client is still sending, so the client never reads the 413.
+            sizeFeature.MaxRequestBodySize = null;
+        }
         if (!compressed && request.ContentLength > limit)
         {
             throw TooLarge(limit);
-        }
-        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
-        {
-            // The server's own limit is lower than ours by default; counting below enforces ours.
-            sizeFeature.MaxRequestBodySize = compressed ? null : limit;
         }
 
         await using var body = encoding switch

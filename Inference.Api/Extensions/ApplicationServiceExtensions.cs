@@ -68,7 +68,7 @@ public static class ApplicationServiceExtensions
         builder.AddApiRateLimits();
         builder.AddOpenInferenceGrpc();
 
-        services.AddHealthChecks().AddCheck<ModelsHealthCheck>("models");
+        services.AddHealthChecks().AddCheck<ModelsHealthCheck>(ModelsHealthCheck.Name);
         // Binding failures throw in every environment so BadRequestExceptionHandler can say what was wrong.
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.AddExceptionHandler<OpenInferenceExceptionHandler>();
@@ -113,6 +113,7 @@ public static class ApplicationServiceExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseUnimplementedForUnknownGrpcServices();
         // Authorization before rate limiting: rejected callers spend no permits; partitions need the key's id.
         app.UseAuthentication();
         app.UseAuthorization();

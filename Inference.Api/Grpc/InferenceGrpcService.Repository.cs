@@ -20,23 +20,13 @@ internal sealed partial class InferenceGrpcService
         return Task.FromResult(response);
     }
 
-    /// <summary>One entry per served version, and one per model that cannot serve with its reason.</summary>
+    /// <summary>Every model folder with its versions and state, as REST's index lists them.</summary>
     [Authorize(Policy = AccessPolicies.Admin)]
     public override Task<RepositoryIndexResponse> RepositoryIndex(RepositoryIndexRequest request, ServerCallContext context)
     {
         var response = new RepositoryIndexResponse();
-        foreach (var model in repository.Models)
-        {
-            if (model.State == ModelStates.Ready)
-            {
-                response.Models.Add(model.Versions.Keys.Order().Select(version =>
-                    new RepositoryIndexResponse.Types.ModelIndex { Name = model.Name, Version = version.ToString(), State = model.State }));
-            }
-            else if (!request.Ready)
-            {
-                response.Models.Add(new RepositoryIndexResponse.Types.ModelIndex { Name = model.Name, State = model.State, Reason = model.Reason ?? "" });
-            }
-        }
+        response.Models.Add(metadata.RepositoryIndex(request.Ready).Select(row =>
+            new RepositoryIndexResponse.Types.ModelIndex { Name = row.Name, Version = row.Version, State = row.State, Reason = row.Reason }));
         return Task.FromResult(response);
     }
 

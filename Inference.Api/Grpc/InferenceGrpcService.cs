@@ -11,10 +11,12 @@ namespace Inference.Api.Grpc;
 /// <summary>
 /// The Open Inference Protocol's <c>GRPCInferenceService</c> (KServe v2, Triton): health, metadata and inference, plus
 /// Triton's statistics and model repository extensions in <c>InferenceGrpcService.Repository.cs</c>. A thin layer:
-/// conversions live in <see cref="GrpcTensorConversion"/>, error mapping in <see cref="InferenceErrorInterceptor"/>.
+/// conversions live in <see cref="GrpcTensorConversion"/>, error mapping in <see cref="InferenceErrorInterceptor"/>, and
+/// requests that cannot be parsed are refused by <see cref="RequestParsingBinding"/>.
 /// </summary>
+[BindServiceMethod(typeof(RequestParsingBinding), nameof(RequestParsingBinding.BindService))]
 internal sealed partial class InferenceGrpcService(
-    InferenceService serving, ProtocolMetadata metadata, ModelRepository repository, ModelAdministration models)
+    InferenceService serving, ProtocolMetadata metadata, ModelAdministration models)
     : GRPCInferenceService.GRPCInferenceServiceBase
 {
     public const string PredictionRoute = "grpc/infer";

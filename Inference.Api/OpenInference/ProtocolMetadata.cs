@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Reflection;
 using Inference.Engine.Errors;
 using Inference.Engine.Repository;
@@ -22,7 +23,7 @@ public sealed class ProtocolMetadata(ModelRepository repository)
 
     /// <summary>Protocol extensions this server implements, as Triton names them.</summary>
     public static readonly IReadOnlyList<string> Extensions =
-        ["binary_tensor_data", "classification", "model_repository", "statistics"];
+        ["binary_tensor_data", "classification", "model_configuration", "model_repository", "statistics"];
 
     public static string ServerVersion { get; } =
         typeof(ProtocolMetadata).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "1.0.0";
@@ -69,7 +70,7 @@ public sealed class ProtocolMetadata(ModelRepository repository)
             return [.. repository.Models.SelectMany(entry => entry.Versions.Values)
                 .OrderBy(model => model.Name, StringComparer.Ordinal).ThenBy(model => model.Version)];
         }
-        var entry = repository.Models.FirstOrDefault(model => string.Equals(model.Name, name, StringComparison.OrdinalIgnoreCase))
+        var entry = repository.Models.FirstOrDefault(model => string.Equals(model.Name, name, StringComparison.OrdinalIgnoreCase) && !model.IsUnloaded)
             ?? throw InferenceException.ModelNotFound($"Model '{name}' does not exist.");
         if (version is { } wanted && !entry.Versions.ContainsKey(wanted))
         {
@@ -77,6 +78,26 @@ public sealed class ProtocolMetadata(ModelRepository repository)
         }
         return [.. entry.Versions.Values.Where(model => version is null || model.Version == version).OrderBy(model => model.Version)];
     }
+
+    /// <summary>
+    /// Every model folder the repository knows, as Triton lists it: one row per version, an unloaded model's versions as
+    /// UNAVAILABLE ("unloaded"), a model that could not load as one row with its reason; only READY rows when asked.
+    /// </summary>
+    public IReadOnlyList<RepositoryIndexRow> RepositoryIndex(bool readyOnly) =>
+        [.. repository.Models.SelectMany(IndexRows).Where(row => !readyOnly || row.State == ModelStates.Ready)];
+
+    private static IEnumerable<RepositoryIndexRow> IndexRows(ModelEntry entry)
+    {
+        IEnumerable<int> versions = entry.Versions.Count > 0 ? entry.Versions.Keys.Order() : entry.UnloadedVersions;
+        var rows = versions.Select(version => new RepositoryIndexRow(entry.Name, version.ToString(CultureInfo.InvariantCulture), entry.State, entry.Reason ?? "")).ToList();
+        return rows.Count > 0 ? rows : [new RepositoryIndexRow(entry.Name, "", entry.State, entry.Reason ?? "")];
+    }
+
+    /// <summary>Triton's configuration of the given version (the newest when none is given); errors as <see cref="Describe(string, int?)"/>.</summary>
+    internal Grpc.Protocol.ModelConfig Configuration(string name, int? version) =>
+        ModelConfigDescription.For(version is < 1
+            ? throw InferenceException.InvalidInput($"version must be a positive number, not {version}.")
+            : repository.Resolve(name, version));
 
     private static TensorMetadata Describe(TensorDescription tensor) =>
         new(tensor.Name, tensor.ProtocolType?.ToString() ?? tensor.ElementType, tensor.Shape);

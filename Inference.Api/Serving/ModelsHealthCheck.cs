@@ -6,6 +6,9 @@ namespace Inference.Api.Serving;
 /// <summary>Readiness: unhealthy while models load, degraded when some could not load.</summary>
 public sealed class ModelsHealthCheck(ModelRepository repository) : IHealthCheck
 {
+    /// <summary>The check's registration name; the gRPC health service reports readiness from it.</summary>
+    public const string Name = "models";
+
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         if (!repository.IsLoaded)
@@ -24,7 +27,8 @@ public sealed class ModelsHealthCheck(ModelRepository repository) : IHealthCheck
                 executionProvider = model.Versions.Values.Select(v => v.Provider.Actual).FirstOrDefault(),
                 executionProviderFallback = model.Versions.Values.Select(v => v.Provider.FallbackReason).FirstOrDefault(r => r is not null),
             });
-        var unavailable = models.Where(m => m.State != ModelStates.Ready).Select(m => m.Name).ToArray();
+        // A model an administrator unloaded is not a fault.
+        var unavailable = models.Where(m => m.State != ModelStates.Ready && !m.IsUnloaded).Select(m => m.Name).ToArray();
         return Task.FromResult(unavailable.Length == 0
             ? HealthCheckResult.Healthy($"{models.Count} model(s) ready", data)
             : HealthCheckResult.Degraded($"Unavailable: {string.Join(", ", unavailable)}", data: data));

@@ -11,6 +11,9 @@ public static class ModelStates
 {
     public const string Ready = "READY";
     public const string Unavailable = "UNAVAILABLE";
+
+    /// <summary>The reason of a model an administrator unloaded (Triton's word): it stays listed, as UNAVAILABLE.</summary>
+    public const string UnloadedReason = "unloaded";
 }
 
 /// <summary>A model as the repository knows it, servable or not.</summary>
@@ -23,6 +26,11 @@ public sealed record ModelEntry(
     string? Reason)
 {
     public int? LatestVersion => Versions.Count == 0 ? null : Versions.Keys.Max();
+
+    /// <summary>The versions that served before the model was unloaded (listed by the repository index, as in Triton).</summary>
+    public IReadOnlyList<int> UnloadedVersions { get; init; } = [];
+
+    public bool IsUnloaded => State == ModelStates.Unavailable && Reason == ModelStates.UnloadedReason;
 }
 
 /// <summary>
@@ -93,16 +101,26 @@ public sealed class ModelRepository : IDisposable
         }
     }
 
-    /// <summary>Stops serving a model; requests already queued for it still complete.</summary>
+    /// <summary>
+    /// Stops serving a model; requests already queued for it still complete. Its folder is still there, so it stays
+    /// listed as UNAVAILABLE ("unloaded") until it is loaded again.
+    /// </summary>
     public async Task UnloadAsync(string name, CancellationToken cancellationToken = default)
     {
         await _changes.WaitAsync(cancellationToken);
         try
         {
-            if (!_models.TryRemove(name, out var removed))
+            if (!_models.TryGetValue(name, out var removed) || removed.IsUnloaded)
             {
                 throw InferenceException.ModelNotFound($"Model '{name}' is not loaded.");
             }
+            _models[removed.Name] = removed with
+            {
+                Versions = EmptyVersions,
+                State = ModelStates.Unavailable,
+                Reason = ModelStates.UnloadedReason,
+                UnloadedVersions = [.. removed.Versions.Keys.Order()],
+            };
             Retire(removed);
             _logger.LogInformation("Unloaded model {Model}", name);
         }
@@ -124,6 +142,10 @@ public sealed class ModelRepository : IDisposable
         if (!_models.TryGetValue(name, out var entry))
         {
             throw InferenceException.ModelNotFound($"Model '{name}' does not exist. Available: {string.Join(", ", _models.Keys.Order())}.");
+        }
+        if (entry.IsUnloaded)
+        {
+            throw InferenceException.ModelNotFound($"Model '{name}' is unloaded; load it to serve it again.");
         }
         if (entry.State != ModelStates.Ready)
         {

@@ -63,11 +63,14 @@ public sealed class ImagePredictionTests(AppHostFixture fixture)
 
         var unload = await fixture.AdminApi.PostAsync("/api/admin/models/mnist/unload", null, TestContext.Current.CancellationToken);
         var whileUnloaded = await UploadAsync(fixture.Api, "?model=mnist", bytes, "7.png", "image/png");
+        var listedWhileUnloaded = await fixture.Api.GetFromJsonAsync<ModelDto[]>("/api/models", TestContext.Current.CancellationToken);
         var load = await fixture.AdminApi.PostAsync("/api/admin/models/mnist/load", null, TestContext.Current.CancellationToken);
         var afterLoad = await UploadAsync(fixture.Api, "?model=mnist", bytes, "7.png", "image/png");
 
         Assert.Equal(System.Net.HttpStatusCode.NoContent, unload.StatusCode);
         Assert.Equal(System.Net.HttpStatusCode.NotFound, whileUnloaded.StatusCode);
+        var unloaded = Assert.Single(listedWhileUnloaded!, model => model.Name == "mnist");
+        Assert.Equal(("UNAVAILABLE", "unloaded"), (unloaded.Status, unloaded.Reason));
         load.EnsureSuccessStatusCode();
         Assert.Equal("READY", (await load.Content.ReadFromJsonAsync<ModelDto>(TestContext.Current.CancellationToken))!.Status);
         afterLoad.EnsureSuccessStatusCode();

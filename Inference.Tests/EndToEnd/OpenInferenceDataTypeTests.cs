@@ -168,6 +168,7 @@ public sealed class OpenInferenceDataTypeTests(AppHostFixture fixture)
 
         var unload = await fixture.AdminApi.PostAsync("/v2/repository/models/identity_int8/unload", null, Cancellation);
         var readyIndex = await IndexAsync("""{"ready": true}""");
+        var fullIndexWhileUnloaded = await IndexAsync(null);
         var (statusWhileUnloaded, _, _) = await SendFailingAsync(fixture.Api, Json("/v2/models/identity_int8/infer", request));
         var readyWhileUnloaded = await fixture.Api.GetAsync("/v2/models/identity_int8/ready", Cancellation);
         var load = await fixture.AdminApi.PostAsync("/v2/repository/models/identity_int8/load", null, Cancellation);
@@ -175,6 +176,7 @@ public sealed class OpenInferenceDataTypeTests(AppHostFixture fixture)
 
         Assert.Equal(HttpStatusCode.OK, unload.StatusCode);
         Assert.DoesNotContain(readyIndex, row => row.Name == "identity_int8");
+        Assert.Contains(new IndexRow("identity_int8", "1", "UNAVAILABLE", "unloaded"), fullIndexWhileUnloaded);
         Assert.All(readyIndex, row => Assert.Equal("READY", row.State));
         Assert.Equal(404, statusWhileUnloaded);
         Assert.Equal(HttpStatusCode.BadRequest, readyWhileUnloaded.StatusCode);

@@ -121,15 +121,38 @@ public sealed class OpenInferenceErrorTests(AppHostFixture fixture)
         Assert.Contains("MiB", error);
     }
 
-    /// <summary>A body that only claims its length: with Expect: 100-continue nothing is sent once the server has answered.</summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task BodyOverTheLimitSentWholeStillGetsIts413(bool declareLength)
+    {
+        // As tritonclient sends it: no Expect: 100-continue, all 80 MiB on the wire before the answer is read, with a
+        // Content-Length or chunked. The server must take in (drain) the rest rather than reset the connection.
+        var request = new HttpRequestMessage(HttpMethod.Post, "/v2/models/simple/infer") { Content = new LazyZeros(80L * 1024 * 1024, declareLength) };
+
+        var (status, error, _) = await SendFailingAsync(fixture.Api, request);
+
+        Assert.Equal(413, status);
+        Assert.Contains("64 MiB", error);
+    }
+
+    /// <summary>
+    /// A body of zeros that only claims its length (or, undeclared, goes chunked): with Expect: 100-continue nothing is
+    /// sent once the server has answered.
+    /// </summary>
     private sealed class LazyZeros : HttpContent
     {
         private readonly long _length;
+        private readonly bool _declareLength;
 
-        public LazyZeros(long length)
+        public LazyZeros(long length, bool declareLength = true)
         {
             _length = length;
-            Headers.ContentLength = length;
+            _declareLength = declareLength;
+            if (declareLength)
+            {
+                Headers.ContentLength = length;
+            }
         }
 
         protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
@@ -144,7 +167,7 @@ public sealed class OpenInferenceErrorTests(AppHostFixture fixture)
         protected override bool TryComputeLength(out long length)
         {
             length = _length;
-            return true;
+            return _declareLength;
         }
     }
 }

@@ -205,4 +205,24 @@ public sealed class OpenInferenceGrpcErrorTests(AppHostFixture fixture) : IDispo
         Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
         Assert.Contains("exceeds the maximum", error.Status.Detail);
     }
+
+    [Fact]
+    public async Task MessageUnderTheConfiguredLimitIsServedPastKestrelsDefaultBodyLimit()
+    {
+        // 60 MiB: under the 64 MiB OpenInference:MaxRequestBytes, over Kestrel's default 30 MB request body.
+        const int size = 60 * 1024 * 1024;
+        var data = new byte[size];
+        data[^1] = 7;
+        var request = new ModelInferRequest
+        {
+            ModelName = "identity_uint8",
+            Inputs = { Input("INPUT0", "UINT8", [1, size]) },
+            RawInputContents = { ByteString.CopyFrom(data) },
+        };
+
+        var response = await Client.ModelInferAsync(request, cancellationToken: Cancellation);
+
+        Assert.Equal(size, response.RawOutputContents[0].Length);
+        Assert.Equal(7, response.RawOutputContents[0].Span[^1]);
+    }
 }

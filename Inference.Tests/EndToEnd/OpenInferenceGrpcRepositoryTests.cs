@@ -76,6 +76,24 @@ public sealed class OpenInferenceGrpcRepositoryTests(AppHostFixture fixture) : I
     }
 
     [Fact]
+    public async Task IndexKeepsAnUnloadedModelAsUnavailableUntilLoadedAgain()
+    {
+        const string model = "identity_uint16";
+
+        await Client.RepositoryModelUnloadAsync(new RepositoryModelUnloadRequest { ModelName = model }, cancellationToken: Cancellation);
+        var whileUnloaded = await Client.RepositoryIndexAsync(new RepositoryIndexRequest(), cancellationToken: Cancellation);
+        var readyWhileUnloaded = await Client.RepositoryIndexAsync(new RepositoryIndexRequest { Ready = true }, cancellationToken: Cancellation);
+        await Client.RepositoryModelLoadAsync(new RepositoryModelLoadRequest { ModelName = model }, cancellationToken: Cancellation);
+        var afterLoad = await Client.RepositoryIndexAsync(new RepositoryIndexRequest(), cancellationToken: Cancellation);
+
+        var unloaded = Assert.Single(whileUnloaded.Models, row => row.Name == model);
+        Assert.Equal(("1", "UNAVAILABLE", "unloaded"), (unloaded.Version, unloaded.State, unloaded.Reason));
+        Assert.DoesNotContain(readyWhileUnloaded.Models, row => row.Name == model);
+        var loaded = Assert.Single(afterLoad.Models, row => row.Name == model);
+        Assert.Equal(("1", "READY", ""), (loaded.Version, loaded.State, loaded.Reason));
+    }
+
+    [Fact]
     public async Task LoadingAModelThatCannotLoadSaysWhy()
     {
         var error = await Assert.ThrowsAsync<RpcException>(async () =>

@@ -43,7 +43,7 @@ public sealed class OpenInferenceMetadataTests(AppHostFixture fixture)
 
         Assert.Equal("inference", metadata.GetProperty("name").GetString());
         Assert.False(string.IsNullOrEmpty(metadata.GetProperty("version").GetString()));
-        Assert.Equal(["binary_tensor_data", "classification", "model_repository", "statistics"],
+        Assert.Equal(["binary_tensor_data", "classification", "model_configuration", "model_repository", "statistics"],
             metadata.GetProperty("extensions").EnumerateArray().Select(extension => extension.GetString()));
     }
 
