@@ -37,7 +37,7 @@ public sealed class ModelReadinessTests(AppHostFixture fixture) : IDisposable
             var ready = new Readiness(HttpStatusCode.OK, HttpStatusCode.OK, true, "READY");
             Assert.Equal(ready, before);
             Assert.Equal(HttpStatusCode.NoContent, unload.StatusCode);
-            Assert.Equal(new Readiness(HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, false, "404"), afterUnload);
+            Assert.Equal(new Readiness(HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, false, "UNAVAILABLE"), afterUnload);
             Assert.Equal(HttpStatusCode.OK, load.StatusCode);
             Assert.Equal(ready, afterLoad);
         }
