@@ -12,6 +12,10 @@ public static class ProtocolCases
     private static readonly int[] Counting = [.. Enumerable.Range(0, 16)];
     private static readonly int[] Ones = [.. Enumerable.Repeat(1, 16)];
 
+    // Past the web server's default 30,000,000-byte body limit and under the protocol's 64 MiB; and past 64 MiB.
+    private static readonly Lazy<ProtocolTensor> FortyMegabytes = new(() => Tensor("INPUT0", "FP32", [1, 10_000_000], new float[10_000_000]));
+    private static readonly Lazy<ProtocolTensor> OverTheLimit = new(() => Tensor("INPUT0", "FP32", [1, 17_000_000], new float[17_000_000]));
+
     private static ProtocolTensor Int32(string name, long[] shape, params int[] values) => Tensor(name, "INT32", shape, values);
 
     private static ProtocolTensor[] SimpleInputs => [Int32("INPUT0", [1, 16], Counting), Int32("INPUT1", [1, 16], Ones)];
@@ -55,6 +59,10 @@ public static class ProtocolCases
         Identity("BOOL", "identity_bool", new ProtocolTensor("INPUT0", "BOOL", [1, 3], [1, 0, 1])),
         Identity("UINT64 at its maximum", "identity_uint64", Tensor("INPUT0", "UINT64", [1, 2], ulong.MaxValue, 0UL)),
         Identity("INT8 at its minimum", "identity_int8", Tensor("INPUT0", "INT8", [1, 2], sbyte.MinValue, sbyte.MaxValue)),
+
+        Identity("40 MB of tensor data, under the request-size limit", "identity_fp32", FortyMegabytes.Value, ProtocolTransportKind.RestJson),
+        new("68 MB of tensor data, over the request-size limit", "identity_fp32", [OverTheLimit.Value], ProtocolStatus.ResourceExhausted,
+            NotOver: [ProtocolTransportKind.RestJson]),
 
         Refused("an unknown model", ProtocolStatus.NotFound, "does not exist", SimpleInputs, model: "no_such_model"),
         Refused("an unknown version", ProtocolStatus.NotFound, "no version 7", SimpleInputs, version: "7"),
