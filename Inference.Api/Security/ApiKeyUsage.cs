@@ -74,8 +74,10 @@ public sealed class ApiKeyUsageWriter(
                 var db = scope.ServiceProvider.GetRequiredService<InferenceDbContext>();
                 foreach (var (keyId, at) in pending)
                 {
+                    // Every replica notes usage on its own; the condition keeps it to one write a minute per key across all of them.
+                    var previousWindow = at - ApiKeyUsage.Resolution;
                     await DatabaseDeadline.RunAsync(token => db.ApiKeys
-                        .Where(key => key.Id == keyId && (key.LastUsedAt == null || key.LastUsedAt < at))
+                        .Where(key => key.Id == keyId && (key.LastUsedAt == null || key.LastUsedAt <= previousWindow))
                         .ExecuteUpdateAsync(set => set.SetProperty(key => key.LastUsedAt, at), token), stoppingToken);
                 }
                 failing = false;
