@@ -78,7 +78,7 @@ public sealed partial class ResponseHardeningTests(AppHostFixture fixture)
         var nonce = ScriptNonce().Match(policy).Groups["nonce"].Value;
         Assert.NotEmpty(nonce);
         // Every inline script (the import map) carries this response's nonce; the rest load from the dashboard itself.
-        Assert.All(InlineScripts().Matches(html), script => Assert.Contains($"nonce=\"{nonce}\"", script.Value));
+        Assert.All(InlineScripts().Matches(html), script => Assert.Contains($"nonce=\"{nonce}\"", WebUtility.HtmlDecode(script.Value)));
         Assert.NotEqual(nonce, ScriptNonce().Match(AssertHardened(await dashboard.GetAsync("/", Cancellation), "frame-ancestors")).Groups["nonce"].Value);
     }
 
