@@ -8,6 +8,7 @@ builder.AddDashboardServices();
 
 var app = builder.Build();
 
+app.UseSecurityHeaders(DashboardContentSecurityPolicy.For);
 app.MapDefaultEndpoints();
 
 if (!app.Environment.IsDevelopment())

@@ -22,11 +22,12 @@ public static class Extensions
     private const string AlivenessEndpointPath = "/alive";
     private const string LiveTag = "live";
 
-    /// <summary>Adds OpenTelemetry, default health checks, service discovery and HttpClient resilience.</summary>
+    /// <summary>Adds OpenTelemetry, default health checks, service discovery, HttpClient resilience and no <c>Server</c> header.</summary>
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
+        builder.AddSecurityHeaderDefaults();
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http =>
         {

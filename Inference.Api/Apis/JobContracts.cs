@@ -1,5 +1,7 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Inference.Api.Data;
+using Inference.Api.Security;
 using Inference.Engine.Processing;
 
 namespace Inference.Api.Apis;
@@ -28,8 +30,14 @@ public sealed record BatchJobStatus(
     double? ElapsedSeconds,
     double? ItemsPerSecond,
     string? Error,
-    string ResultsUrl)
+    string ResultsUrl,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? OwnerKeyId = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? OwnerKeyName = null)
 {
+    /// <summary>The job as <paramref name="caller"/> may see it: only admins see whose key submitted it (absent: anonymous).</summary>
+    public static BatchJobStatus For(BatchJob job, ApiCaller caller) =>
+        caller.IsAdmin ? From(job) with { OwnerKeyId = job.OwnerKeyId, OwnerKeyName = job.OwnerKeyName } : From(job);
+
     public static BatchJobStatus From(BatchJob job)
     {
         // Elapsed runs from creation, so queueing behind other jobs shows up in the throughput.

@@ -1,5 +1,7 @@
+using System.Security.Claims;
 using System.Text.Json;
 using System.Text;
+using Inference.Api.Auditing;
 using Inference.Api.Data;
 using Inference.Api.Jobs;
 using Inference.Api.RateLimiting;
@@ -19,9 +21,17 @@ public sealed record BatchJobServices(
     BatchJobStore Store,
     JobItemReader Items,
     IOptions<BatchJobOptions> Options,
-    IOptions<InferenceOptions> Inference);
+    IOptions<InferenceOptions> Inference,
+    ClaimsPrincipal User);
 
-/// <summary>Durable batch jobs: submit many items, follow progress, page or download results, cancel.</summary>
+/// <summary>What reading and cancelling one job needs: the store, the caller (whose jobs it may see) and the audit log.</summary>
+public sealed record JobAccessServices(BatchJobStore Store, ClaimsPrincipal User, AuditLog Audit);
+
+/// <summary>
+/// Durable batch jobs: submit many items, follow progress, page or download results, cancel. A job belongs to the key that
+/// submitted it: another key (not admin) is answered 404 on every route, as if the job did not exist; admins see every job
+/// with its owner. Anonymous callers (only where keys are not required) see every job, as before jobs had owners.
+/// </summary>
 public static class JobsApi
 {
     private const int DefaultListSize = 20;
@@ -50,7 +60,7 @@ public static class JobsApi
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
-        api.MapGet("/", ListJobs).WithName("ListJobs").WithSummary("Recent jobs, newest first").ProducesProblem(StatusCodes.Status400BadRequest);
+        api.MapGet("/", ListJobs).WithName("ListJobs").WithSummary("Recent jobs, newest first: the caller's own (every job for admins)").ProducesProblem(StatusCodes.Status400BadRequest);
 
         api.MapGet("/{id:guid}", GetJob).WithName("GetJob").WithSummary("A job's state, progress and timings")
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -105,28 +115,36 @@ public static class JobsApi
                 $"Send the job as application/json or as multipart/form-data with a 'file' field, not '{request.ContentType ?? "no content type"}'.");
         }
 
-        var job = await services.Submitter.SubmitAsync(resolved, items, top, cancellationToken);
-        return TypedResults.Accepted($"/api/jobs/{job.Id}", BatchJobStatus.From(job));
+        var caller = ApiCaller.From(services.User);
+        var job = await services.Submitter.SubmitAsync(resolved, items, top, caller, cancellationToken);
+        return TypedResults.Accepted($"/api/jobs/{job.Id}", BatchJobStatus.For(job, caller));
     }
 
-    public static async Task<Results<Ok<BatchJobStatus>, ProblemHttpResult>> GetJob(Guid id, BatchJobStore store, CancellationToken cancellationToken) =>
-        await store.FindAsync(id, cancellationToken) is { } job ? TypedResults.Ok(BatchJobStatus.From(job)) : NotFound(id);
+    public static async Task<Results<Ok<BatchJobStatus>, ProblemHttpResult>> GetJob(
+        Guid id, BatchJobStore store, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        var caller = ApiCaller.From(user);
+        return await store.FindAsync(id, caller.JobOwnerFilter, cancellationToken) is { } job
+            ? TypedResults.Ok(BatchJobStatus.For(job, caller))
+            : NotFound(id);
+    }
 
     public static async Task<Results<Ok<BatchJobStatus[]>, ProblemHttpResult>> ListJobs(
-        BatchJobStore store, int? limit, string? state, CancellationToken cancellationToken)
+        BatchJobStore store, ClaimsPrincipal user, int? limit, string? state, CancellationToken cancellationToken)
     {
         if (state is not null && !States.Contains(state))
         {
             return BadRequest($"state must be one of {string.Join(", ", States)}, not '{state}'.");
         }
-        var jobs = await store.ListRecentAsync(Math.Clamp(limit ?? DefaultListSize, 1, MaxListSize), state, cancellationToken);
-        return TypedResults.Ok(jobs.Select(BatchJobStatus.From).ToArray());
+        var caller = ApiCaller.From(user);
+        var jobs = await store.ListRecentAsync(Math.Clamp(limit ?? DefaultListSize, 1, MaxListSize), state, caller.JobOwnerFilter, cancellationToken);
+        return TypedResults.Ok(jobs.Select(job => BatchJobStatus.For(job, caller)).ToArray());
     }
 
     public static async Task<Results<Ok<BatchJobResultsPage>, PushStreamHttpResult, ProblemHttpResult>> GetResults(
         Guid id, [AsParameters] BatchJobServices services, int? after, int? limit, string? format, CancellationToken cancellationToken)
     {
-        if (await services.Store.FindAsync(id, cancellationToken) is not { } job)
+        if (await services.Store.FindAsync(id, ApiCaller.From(services.User).JobOwnerFilter, cancellationToken) is not { } job)
         {
             return NotFound(id);
         }
@@ -150,18 +168,26 @@ public static class JobsApi
         }
     }
 
-    public static async Task<Results<Ok<BatchJobStatus>, ProblemHttpResult>> CancelJob(Guid id, BatchJobStore store, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<BatchJobStatus>, ProblemHttpResult>> CancelJob(
+        Guid id, [AsParameters] JobAccessServices services, CancellationToken cancellationToken)
     {
-        var outcome = await store.CancelAsync(id, cancellationToken);
+        var caller = ApiCaller.From(services.User);
+        var before = caller.IsAdmin ? await services.Store.FindAsync(id, cancellationToken) : null;
+        var outcome = await services.Store.CancelAsync(id, caller.JobOwnerFilter, cancellationToken);
         if (outcome == CancelOutcome.NotFound)
         {
             return NotFound(id);
         }
-        var job = (await store.FindAsync(id, cancellationToken))!;
+        var job = (await services.Store.FindAsync(id, cancellationToken))!;
+        if (outcome == CancelOutcome.Cancelled && caller.IsAdmin)
+        {
+            await services.Audit.WriteAsync(caller, AuditActions.JobCancel, $"job:{id}", BatchJobStatus.For(before!, caller),
+                BatchJobStatus.For(job, caller), AuditChannels.Rest);
+        }
         return outcome == CancelOutcome.AlreadyFinished
             ? TypedResults.Problem(detail: $"Job {id} already {job.State}; there is nothing left to cancel.",
                 statusCode: StatusCodes.Status409Conflict, title: "Job already finished")
-            : TypedResults.Ok(BatchJobStatus.From(job));
+            : TypedResults.Ok(BatchJobStatus.For(job, caller));
     }
 
     /// <summary>Any servable model, text or image; the default text model when none is named.</summary>

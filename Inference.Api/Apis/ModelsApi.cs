@@ -1,3 +1,5 @@
+using System.Security.Claims;
+using Inference.Api.Auditing;
 using Inference.Api.Caching;
 using Inference.Api.RateLimiting;
 using Inference.Api.Security;
@@ -71,15 +73,15 @@ public static class ModelsApi
         TypedResults.Ok(repository.Models.Select(ModelSummary.From).ToArray());
 
     public static async Task<Ok<ModelSummary>> LoadModel(
-        string name, ModelAdministration models, CancellationToken cancellationToken)
+        string name, ModelAdministration models, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
-        var entry = await models.LoadAsync(name, cancellationToken);
+        var entry = await models.LoadAsync(name, ApiCaller.From(user), AuditChannels.Rest, cancellationToken);
         return TypedResults.Ok(ModelSummary.From(entry));
     }
 
-    public static async Task<NoContent> UnloadModel(string name, ModelAdministration models, CancellationToken cancellationToken)
+    public static async Task<NoContent> UnloadModel(string name, ModelAdministration models, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
-        await models.UnloadAsync(name, cancellationToken);
+        await models.UnloadAsync(name, ApiCaller.From(user), AuditChannels.Rest, cancellationToken);
         return TypedResults.NoContent();
     }
 

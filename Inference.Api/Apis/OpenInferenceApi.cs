@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Security.Claims;
 using System.Text.Json;
+using Inference.Api.Auditing;
 using Inference.Api.OpenInference;
 using Inference.Api.RateLimiting;
 using Inference.Api.Security;
@@ -137,17 +139,17 @@ public static class OpenInferenceApi
         return TypedResults.Ok(metadata.RepositoryIndex(readyOnly).Select(row => new RepositoryIndexEntry(row.Name, row.Version, row.State, row.Reason)).ToArray());
     }
 
-    public static async Task<Ok> LoadModel(string name, ModelAdministration models, CancellationToken cancellationToken)
+    public static async Task<Ok> LoadModel(string name, ModelAdministration models, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
-        var entry = await models.LoadAsync(name, cancellationToken);
+        var entry = await models.LoadAsync(name, ApiCaller.From(user), AuditChannels.Protocol, cancellationToken);
         return entry.State == ModelStates.Ready
             ? TypedResults.Ok()
             : throw InferenceException.InvalidInput($"Model '{name}' failed to load: {entry.Reason}");
     }
 
-    public static async Task<Ok> UnloadModel(string name, ModelAdministration models, CancellationToken cancellationToken)
+    public static async Task<Ok> UnloadModel(string name, ModelAdministration models, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
-        await models.UnloadAsync(name, cancellationToken);
+        await models.UnloadAsync(name, ApiCaller.From(user), AuditChannels.Protocol, cancellationToken);
         return TypedResults.Ok();
     }
 

@@ -1,6 +1,10 @@
+using System.Security.Claims;
+using Inference.Api.Auditing;
+using Inference.Api.Data;
 using Inference.Api.RateLimiting;
 using Inference.Api.Routing;
 using Inference.Api.Security;
+using Inference.Api.Serving;
 using Inference.Engine.Repository;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -10,7 +14,7 @@ namespace Inference.Api.Apis;
 public sealed record TrafficSplitRequest(Dictionary<int, double>? Weights, int? ShadowVersion = null, double? ShadowShare = null);
 
 /// <summary>What the traffic routes need, injected as one parameter.</summary>
-public sealed record TrafficServices(ModelRepository Repository, TrafficSplitStore Store, TrafficRouter Router);
+public sealed record TrafficServices(ModelRepository Repository, TrafficSplitStore Store, TrafficRouter Router, AuditLog Audit, ClaimsPrincipal User);
 
 /// <summary>Weighted splits (A/B, canary) and shadow traffic between a model's versions.</summary>
 public static class TrafficApi
@@ -51,21 +55,27 @@ public static class TrafficApi
         var now = DateTimeOffset.UtcNow;
         var split = new TrafficSplit(entry.Name, request!.Weights!, request.ShadowVersion,
             request.ShadowVersion is null ? 0 : request.ShadowShare ?? 0, now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond)));
+        var before = services.Router.SplitFor(entry.Name);
         await services.Store.SaveAsync(split, cancellationToken);
         services.Router.Apply(entry.Name, split);
+        await services.Audit.WriteAsync(ApiCaller.From(services.User), AuditActions.TrafficSet, ModelAdministration.ModelTarget(entry.Name),
+            before, split, AuditChannels.Rest);
         return TypedResults.Ok(split);
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteSplit(
         string name, [AsParameters] TrafficServices services, CancellationToken cancellationToken)
     {
-        var canonical = services.Router.SplitFor(name)?.Model ?? name;
+        var before = services.Router.SplitFor(name);
+        var canonical = before?.Model ?? name;
         if (!await services.Store.DeleteAsync(canonical, cancellationToken))
         {
             return NoSplit(name);
         }
 
         services.Router.Apply(canonical, null);
+        await services.Audit.WriteAsync(ApiCaller.From(services.User), AuditActions.TrafficDelete, ModelAdministration.ModelTarget(canonical),
+            before, after: null, AuditChannels.Rest);
         return TypedResults.NoContent();
     }
 

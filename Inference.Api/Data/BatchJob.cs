@@ -23,6 +23,12 @@ public sealed class BatchJob
 
     public required string Model { get; set; }
 
+    /// <summary>The id of the API key that submitted the job (<c>bootstrap</c> for the bootstrap key); null when anonymous.</summary>
+    public string? OwnerKeyId { get; set; }
+
+    /// <summary>That key's name when the job was submitted, so admins see who it belongs to.</summary>
+    public string? OwnerKeyName { get; set; }
+
     /// <summary>Resolved when the job is accepted, so every item runs on the same version.</summary>
     public int ModelVersion { get; set; }
 

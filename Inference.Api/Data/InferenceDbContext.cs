@@ -14,6 +14,8 @@ public sealed class InferenceDbContext(DbContextOptions<InferenceDbContext> opti
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<TrafficSplitRecord> TrafficSplits => Set<TrafficSplitRecord>();
 
+    public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<PredictionRecord>(prediction =>
@@ -48,7 +50,11 @@ public sealed class InferenceDbContext(DbContextOptions<InferenceDbContext> opti
             job.Property(j => j.ItemKind).HasMaxLength(16);
             job.Property(j => j.State).HasMaxLength(16);
             job.Property(j => j.Error).HasMaxLength(1024);
+            job.Property(j => j.OwnerKeyId).HasMaxLength(128);
+            job.Property(j => j.OwnerKeyName).HasMaxLength(128);
             job.HasIndex(j => j.CreatedAt);
+            // A key lists its own jobs, newest first.
+            job.HasIndex(j => new { j.OwnerKeyId, j.CreatedAt });
             // Retention deletes finished jobs by age.
             job.HasIndex(j => new { j.State, j.FinishedAt });
         });
@@ -72,6 +78,22 @@ public sealed class InferenceDbContext(DbContextOptions<InferenceDbContext> opti
             key.Property(k => k.Name).HasMaxLength(128);
             key.Property(k => k.Prefix).HasMaxLength(16);
             key.HasIndex(k => k.Prefix).IsUnique();
+        });
+
+        modelBuilder.Entity<AuditEntry>(entry =>
+        {
+            entry.ToTable("audit_log");
+            entry.Property(e => e.Id).UseIdentityAlwaysColumn();
+            entry.Property(e => e.ActorKeyId).HasMaxLength(128);
+            entry.Property(e => e.ActorName).HasMaxLength(128);
+            entry.Property(e => e.Action).HasMaxLength(32);
+            entry.Property(e => e.Target).HasMaxLength(AuditEntry.MaxTargetLength);
+            entry.Property(e => e.Before).HasColumnType("jsonb");
+            entry.Property(e => e.After).HasColumnType("jsonb");
+            entry.Property(e => e.Via).HasMaxLength(16);
+            entry.HasIndex(e => e.At);
+            entry.HasIndex(e => new { e.Target, e.Id });
+            entry.HasIndex(e => new { e.Action, e.Id });
         });
     }
 }

@@ -1,4 +1,5 @@
 using Inference.Api.Apis;
+using Inference.Api.Auditing;
 using Inference.Api.Caching;
 using Inference.Api.Data;
 using Inference.Api.Grpc;
@@ -71,6 +72,7 @@ public static class ApplicationServiceExtensions
         services.AddHealthChecks().AddCheck<ModelsHealthCheck>(ModelsHealthCheck.Name);
         // Binding failures throw in every environment so BadRequestExceptionHandler can say what was wrong.
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        services.AddExceptionHandler<DatabaseUnavailableExceptionHandler>();
         services.AddExceptionHandler<OpenInferenceExceptionHandler>();
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         services.AddProblemDetails(options => options.CustomizeProblemDetails = DescribeUnsupportedMediaType);
@@ -89,6 +91,7 @@ public static class ApplicationServiceExtensions
         services.AddSingleton<ShadowTraffic>();
         services.AddSingleton<InferenceService>();
         services.AddSingleton<ModelAdministration>();
+        services.AddSingleton<AuditLog>();
         services.AddScoped<TrafficSplitStore>();
         services.AddScoped<PredictionAnalytics>();
         services.AddHostedService<TrafficSplitRefresher>();
@@ -111,6 +114,7 @@ public static class ApplicationServiceExtensions
     /// <summary>Error handling, OpenAPI and every route group of the API.</summary>
     public static WebApplication MapInferenceApi(this WebApplication app)
     {
+        app.UseSecurityHeaders(_ => SecurityHeaders.NoFraming);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseUnimplementedForUnknownGrpcServices();
@@ -129,6 +133,7 @@ public static class ApplicationServiceExtensions
         app.MapOpenInferenceGrpc().RequireInferAccess().WithRateLimit(RateLimitPolicies.Protocol);
         app.MapTrafficApi();
         app.MapAnalyticsApi();
+        app.MapAuditApi();
         return app;
     }
 }

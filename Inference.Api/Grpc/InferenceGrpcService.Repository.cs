@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Inference.Api.Auditing;
 using Inference.Api.Grpc.Protocol;
 using Inference.Api.OpenInference;
 using Inference.Api.Security;
@@ -34,7 +35,7 @@ internal sealed partial class InferenceGrpcService
     [Authorize(Policy = AccessPolicies.Admin)]
     public override async Task<RepositoryModelLoadResponse> RepositoryModelLoad(RepositoryModelLoadRequest request, ServerCallContext context)
     {
-        var loaded = await models.LoadAsync(request.ModelName, context.CancellationToken);
+        var loaded = await models.LoadAsync(request.ModelName, Caller(context), AuditChannels.Grpc, context.CancellationToken);
         return loaded.State == ModelStates.Ready
             ? new RepositoryModelLoadResponse()
             : throw InferenceException.InvalidInput($"Model '{loaded.Name}' failed to load: {loaded.Reason}");
@@ -43,9 +44,11 @@ internal sealed partial class InferenceGrpcService
     [Authorize(Policy = AccessPolicies.Admin)]
     public override async Task<RepositoryModelUnloadResponse> RepositoryModelUnload(RepositoryModelUnloadRequest request, ServerCallContext context)
     {
-        await models.UnloadAsync(request.ModelName, context.CancellationToken);
+        await models.UnloadAsync(request.ModelName, Caller(context), AuditChannels.Grpc, context.CancellationToken);
         return new RepositoryModelUnloadResponse();
     }
+
+    private static ApiCaller Caller(ServerCallContext context) => ApiCaller.From(context.GetHttpContext().User);
 
     private static Protocol.ModelStatistics ToProto(ModelVersion version)
     {

@@ -41,44 +41,56 @@ public sealed class BatchJobStore(IServiceScopeFactory scopes)
     public Task DeleteAsync(Guid id) =>
         UpdateAsync(db => db.BatchJobs.Where(job => job.Id == id).ExecuteDeleteAsync(CancellationToken.None));
 
-    public async Task<BatchJob?> FindAsync(Guid id, CancellationToken cancellationToken)
+    public Task<BatchJob?> FindAsync(Guid id, CancellationToken cancellationToken) => FindAsync(id, ownerKeyId: null, cancellationToken);
+
+    /// <summary>The job, if it exists and (when <paramref name="ownerKeyId"/> is set) belongs to that key.</summary>
+    public async Task<BatchJob?> FindAsync(Guid id, string? ownerKeyId, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<InferenceDbContext>();
-        return await db.BatchJobs.AsNoTracking().FirstOrDefaultAsync(job => job.Id == id, cancellationToken);
+        return await DatabaseDeadline.RunAsync(
+            token => OwnedBy(db.BatchJobs.AsNoTracking(), ownerKeyId).FirstOrDefaultAsync(job => job.Id == id, token), cancellationToken);
     }
 
-    public async Task<List<BatchJob>> ListRecentAsync(int limit, string? state, CancellationToken cancellationToken)
+    /// <summary>The newest jobs, of every key or (when <paramref name="ownerKeyId"/> is set) of that key only.</summary>
+    public async Task<List<BatchJob>> ListRecentAsync(int limit, string? state, string? ownerKeyId, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<InferenceDbContext>();
-        var jobs = db.BatchJobs.AsNoTracking();
+        var jobs = OwnedBy(db.BatchJobs.AsNoTracking(), ownerKeyId);
         if (state is not null)
         {
             jobs = jobs.Where(job => job.State == state);
         }
-        return await jobs.OrderByDescending(job => job.CreatedAt).Take(limit).ToListAsync(cancellationToken);
+        return await DatabaseDeadline.RunAsync(
+            token => jobs.OrderByDescending(job => job.CreatedAt).Take(limit).ToListAsync(token), cancellationToken);
     }
 
-    /// <summary>Stops a queued or running job; results already stored stay, items still in the stream are skipped.</summary>
-    public async Task<CancelOutcome> CancelAsync(Guid id, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stops a queued or running job; results already stored stay, items still in the stream are skipped. A job of
+    /// another key than <paramref name="ownerKeyId"/> (when set) is <see cref="CancelOutcome.NotFound"/>.
+    /// </summary>
+    public async Task<CancelOutcome> CancelAsync(Guid id, string? ownerKeyId, CancellationToken cancellationToken)
     {
-        var cancelled = await UpdateAsync(db => db.BatchJobs
+        var cancelled = await UpdateAsync(db => DatabaseDeadline.RunAsync(token => OwnedBy(db.BatchJobs, ownerKeyId)
             .Where(job => job.Id == id && (job.State == BatchJobStates.Queued || job.State == BatchJobStates.Running))
             .ExecuteUpdateAsync(set => set
                 .SetProperty(job => job.State, BatchJobStates.Cancelled)
-                .SetProperty(job => job.FinishedAt, DateTimeOffset.UtcNow), cancellationToken));
+                .SetProperty(job => job.FinishedAt, DateTimeOffset.UtcNow), token), cancellationToken));
         if (cancelled > 0)
         {
             return CancelOutcome.Cancelled;
         }
-        return (await FindAsync(id, cancellationToken))?.State switch
+        return (await FindAsync(id, ownerKeyId, cancellationToken))?.State switch
         {
             null => CancelOutcome.NotFound,
             BatchJobStates.Cancelled => CancelOutcome.AlreadyCancelled,
             _ => CancelOutcome.AlreadyFinished,
         };
     }
+
+    private static IQueryable<BatchJob> OwnedBy(IQueryable<BatchJob> jobs, string? ownerKeyId) =>
+        ownerKeyId is null ? jobs : jobs.Where(job => job.OwnerKeyId == ownerKeyId);
 
     /// <summary>
     /// Stores results of one job idempotently and advances its counters and state in one statement. Results for a

@@ -1,4 +1,5 @@
 using Inference.Api.Data;
+using Inference.Api.Security;
 using Inference.Engine.Errors;
 using Inference.Engine.Repository;
 using Microsoft.Extensions.Options;
@@ -14,7 +15,8 @@ public sealed class BatchJobSubmitter(BatchJobStore store, JobStream stream, IOp
 {
     public const int DefaultImageTop = 5;
 
-    public async Task<BatchJob> SubmitAsync(ModelVersion model, IReadOnlyList<JobItem> items, int? top, CancellationToken cancellationToken)
+    /// <summary>Queues the job as <paramref name="owner"/>'s: only that key (and admins) will see it; anonymous jobs have no owner.</summary>
+    public async Task<BatchJob> SubmitAsync(ModelVersion model, IReadOnlyList<JobItem> items, int? top, ApiCaller owner, CancellationToken cancellationToken)
     {
         var kind = JobItemKinds.For(model);
         var waiting = await QueueLengthAsync();
@@ -28,6 +30,8 @@ public sealed class BatchJobSubmitter(BatchJobStore store, JobStream stream, IOp
         {
             Id = Guid.CreateVersion7(),
             Model = model.Name,
+            OwnerKeyId = owner.IsAnonymous ? null : owner.KeyId,
+            OwnerKeyName = owner.IsAnonymous ? null : owner.Name,
             ModelVersion = model.Version,
             ItemKind = kind,
             Top = top ?? (kind == JobItemKinds.Image ? DefaultImageTop : null),

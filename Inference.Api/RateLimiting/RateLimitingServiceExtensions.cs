@@ -50,17 +50,30 @@ public static class RateLimitingServiceExtensions
     public static TBuilder WithRateLimit<TBuilder>(this TBuilder builder, string policy) where TBuilder : IEndpointConventionBuilder =>
         builder.RequireRateLimiting(policy).WithMetadata(AccessServiceExtensions.Problem(StatusCodes.Status429TooManyRequests));
 
+    /// <summary>
+    /// One bucket per policy and caller. A key with a rate limit of its own uses it on every route class instead of the
+    /// policy's; the limit is part of the partition, so a key rotated with another limit starts a fresh bucket.
+    /// </summary>
     private static RateLimitPartition<string> Partition(HttpContext context, string policy)
     {
-        var caller = context.User.FindFirstValue(ApiKeyClaims.KeyId) is { } keyId
-            ? "key:" + keyId
+        var user = context.User;
+        var keyRule = KeyRule(user);
+        var caller = user.FindFirstValue(ApiKeyClaims.KeyId) is { } keyId
+            ? "key:" + keyId + (keyRule is null ? "" : $":{keyRule.PermitLimit}/{keyRule.Window.TotalMilliseconds:0}ms")
             : "ip:" + context.Connection.RemoteIpAddress;
-        return RateLimitPartition.Get($"inference:{policy}:{caller}", partitionKey => CreateLimiter(context.RequestServices, policy, partitionKey));
+        return RateLimitPartition.Get($"inference:{policy}:{caller}", partitionKey => CreateLimiter(
+            context.RequestServices, policy, keyRule ?? context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value.RuleFor(policy),
+            partitionKey));
     }
 
-    private static RedisWithLocalFallbackRateLimiter CreateLimiter(IServiceProvider services, string policy, string partitionKey)
+    private static RateLimitRule? KeyRule(ClaimsPrincipal user) =>
+        int.TryParse(user.FindFirstValue(ApiKeyClaims.RateLimitPermits), CultureInfo.InvariantCulture, out var permits)
+        && TimeSpan.TryParseExact(user.FindFirstValue(ApiKeyClaims.RateLimitWindow), "c", CultureInfo.InvariantCulture, out var window)
+            ? new RateLimitRule { PermitLimit = permits, Window = window }
+            : null;
+
+    private static RedisWithLocalFallbackRateLimiter CreateLimiter(IServiceProvider services, string policy, RateLimitRule rule, string partitionKey)
     {
-        var rule = services.GetRequiredService<IOptions<RateLimitOptions>>().Value.RuleFor(policy);
         var monitor = services.GetRequiredService<RateLimitStoreMonitor>();
         var redis = new RedisTokenBucketRateLimiter<string>(partitionKey, new RedisTokenBucketRateLimiterOptions
         {

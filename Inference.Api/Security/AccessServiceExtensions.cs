@@ -13,6 +13,9 @@ public static class AccessServiceExtensions
         services.AddOptions<ApiKeyAuthOptions>().Bind(builder.Configuration.GetSection(ApiKeyAuthOptions.SectionName));
         services.AddMemoryCache();
         services.AddSingleton<ApiKeyValidator>();
+        services.AddSingleton<ApiKeyUsage>();
+        services.AddHostedService<ApiKeyUsageWriter>();
+        services.AddHostedService<OpenAccessWarning>();
         services.AddSingleton<IAuthorizationHandler, ScopeRequirementHandler>();
 
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)

@@ -16,4 +16,7 @@ public sealed class ApiKeyAuthOptions
     /// revoked key keeps working on another replica.
     /// </summary>
     public TimeSpan KeyCacheDuration { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>How often the last-used times noted in memory are written to Postgres (each key at most once a minute).</summary>
+    public TimeSpan LastUsedWriteInterval { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
@@ -22,7 +23,7 @@ public sealed class ApiKeyAuthenticationHandler(
 
     private const string BearerPrefix = "Bearer ";
     // Neither the key nor its prefix: failures are logged by ASP.NET Core with this message.
-    private const string InvalidKeyMessage = "The API key is not valid or has been revoked.";
+    private const string InvalidKeyMessage = "The API key is not valid, has expired or has been revoked.";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -37,8 +38,13 @@ public sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail(InvalidKeyMessage);
         }
 
-        var claims = new List<Claim>(key.Scopes.Count + 1) { new(ApiKeyClaims.KeyId, key.Id) };
+        var claims = new List<Claim>(key.Scopes.Count + 4) { new(ApiKeyClaims.KeyId, key.Id), new(ApiKeyClaims.KeyName, key.Name) };
         claims.AddRange(key.Scopes.Select(scope => new Claim(ApiKeyClaims.Scope, scope)));
+        if (key.RateLimit is { } rateLimit)
+        {
+            claims.Add(new(ApiKeyClaims.RateLimitPermits, rateLimit.PermitLimit.ToString(CultureInfo.InvariantCulture)));
+            claims.Add(new(ApiKeyClaims.RateLimitWindow, rateLimit.Window.ToString("c", CultureInfo.InvariantCulture)));
+        }
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName, ApiKeyClaims.KeyId, roleType: null));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }

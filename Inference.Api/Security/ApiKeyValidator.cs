@@ -5,22 +5,27 @@ using Microsoft.Extensions.Options;
 
 namespace Inference.Api.Security;
 
-/// <summary>A key that passed validation: its id and scopes.</summary>
-public sealed record ValidatedApiKey(string Id, IReadOnlyList<string> Scopes);
+/// <summary>A key's own rate limit: <paramref name="PermitLimit"/> requests per <paramref name="Window"/> on every route class.</summary>
+public sealed record KeyRateLimit(int PermitLimit, TimeSpan Window);
+
+/// <summary>A key that passed validation: its id, name, scopes and own rate limit, if any.</summary>
+public sealed record ValidatedApiKey(string Id, string Name, IReadOnlyList<string> Scopes, KeyRateLimit? RateLimit);
 
 /// <summary>
 /// Checks presented keys against the bootstrap admin key and the <c>api_keys</c> table. Lookups (found or not) are cached
-/// for <see cref="ApiKeyAuthOptions.KeyCacheDuration"/>, which bounds how long a revoked key keeps working elsewhere.
+/// for <see cref="ApiKeyAuthOptions.KeyCacheDuration"/>, which bounds how long a revoked key keeps working elsewhere;
+/// expiry is checked on every request against the cached expiry time.
 /// </summary>
-public sealed class ApiKeyValidator(IServiceScopeFactory scopes, IMemoryCache cache, IOptions<ApiKeyAuthOptions> options)
+public sealed class ApiKeyValidator(
+    IServiceScopeFactory scopes, IMemoryCache cache, IOptions<ApiKeyAuthOptions> options, ApiKeyUsage usage, TimeProvider time)
 {
     public const string BootstrapKeyId = "bootstrap";
 
-    private static readonly ValidatedApiKey Bootstrap = new(BootstrapKeyId, [AccessPolicies.Admin]);
+    private static readonly ValidatedApiKey Bootstrap = new(BootstrapKeyId, BootstrapKeyId, [AccessPolicies.Admin], RateLimit: null);
 
     private readonly byte[]? _bootstrapHash = options.Value.BootstrapAdminKey is { Length: > 0 } bootstrap ? ApiKeyFormat.Hash(bootstrap) : null;
 
-    /// <summary>The key, or null when it is malformed, unknown or revoked.</summary>
+    /// <summary>The key, or null when it is malformed, unknown, revoked or expired.</summary>
     public async ValueTask<ValidatedApiKey?> ValidateAsync(string presented, CancellationToken cancellationToken)
     {
         var hash = ApiKeyFormat.Hash(presented);
@@ -38,15 +43,19 @@ public sealed class ApiKeyValidator(IServiceScopeFactory scopes, IMemoryCache ca
             entry.AbsoluteExpirationRelativeToNow = options.Value.KeyCacheDuration;
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<InferenceDbContext>();
-            return await db.ApiKeys.AsNoTracking()
+            return await DatabaseDeadline.RunAsync(token => db.ApiKeys.AsNoTracking()
                 .Where(key => key.Prefix == prefix && key.RevokedAt == null)
-                .Select(key => new StoredKey(key.Id, key.SecretHash, key.Scopes))
-                .FirstOrDefaultAsync(cancellationToken);
+                .Select(key => new StoredKey(key.Id, key.Name, key.SecretHash, key.Scopes, key.ExpiresAt, key.RateLimitPermitLimit, key.RateLimitWindow))
+                .FirstOrDefaultAsync(token), cancellationToken);
         });
 
-        return stored is not null && ApiKeyFormat.Matches(hash, stored.SecretHash)
-            ? new ValidatedApiKey(stored.Id.ToString(), stored.Scopes)
-            : null;
+        if (stored is null || !ApiKeyFormat.Matches(hash, stored.SecretHash) || stored.ExpiresAt <= time.GetUtcNow())
+        {
+            return null;
+        }
+        usage.Record(stored.Id);
+        var rateLimit = stored.RateLimitPermitLimit is { } permits ? new KeyRateLimit(permits, stored.RateLimitWindow ?? TimeSpan.FromSeconds(1)) : null;
+        return new ValidatedApiKey(stored.Id.ToString(), stored.Name, stored.Scopes, rateLimit);
     }
 
     /// <summary>Drops this replica's cached lookup at once (revocation); other replicas follow within the cache duration.</summary>
@@ -54,5 +63,6 @@ public sealed class ApiKeyValidator(IServiceScopeFactory scopes, IMemoryCache ca
 
     private static string CacheKey(string prefix) => $"api-key:{prefix}";
 
-    private sealed record StoredKey(Guid Id, byte[] SecretHash, string[] Scopes);
+    private sealed record StoredKey(
+        Guid Id, string Name, byte[] SecretHash, string[] Scopes, DateTimeOffset? ExpiresAt, int? RateLimitPermitLimit, TimeSpan? RateLimitWindow);
 }
