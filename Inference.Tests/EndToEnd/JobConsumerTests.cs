@@ -81,19 +81,10 @@ public sealed class JobConsumerTests(AppHostFixture fixture)
             return job;
         }
 
-        public async Task<BatchJob> WaitUntilFinishedAsync(Guid id)
-        {
-            var deadline = DateTime.UtcNow + Timeout;
-            while (true)
-            {
-                var job = (await Store.FindAsync(id, Cancellation))!;
-                if (BatchJobStates.IsFinished(job.State) || DateTime.UtcNow > deadline)
-                {
-                    return job;
-                }
-                await Task.Delay(100, Cancellation);
-            }
-        }
+        public Task<BatchJob> WaitUntilFinishedAsync(Guid id) =>
+            Eventually.PollAsync(async cancellationToken => (await Store.FindAsync(id, cancellationToken))!,
+                job => BatchJobStates.IsFinished(job.State), Timeout,
+                job => $"job {id} is {job.State} with {job.ProcessedItems}/{job.TotalItems} items", Cancellation, TimeSpan.FromMilliseconds(100));
 
         public async Task<List<BatchJobResult>> ResultsAsync(Guid id)
         {

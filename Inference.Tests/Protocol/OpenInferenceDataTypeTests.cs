@@ -2,9 +2,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using static Inference.Tests.EndToEnd.OpenInferenceProtocol;
+using Inference.Tests.EndToEnd;
+using static Inference.Tests.Protocol.OpenInferenceProtocol;
 
-namespace Inference.Tests.EndToEnd;
+namespace Inference.Tests.Protocol;
 
 /// <summary>
 /// Every datatype through the identity models, statistics and the model repository extension. One class, so its
