@@ -50,7 +50,8 @@ public abstract partial class AppHostFixtureBase
     public async Task RunCommandAsync(string resourceName, string command, CancellationToken cancellationToken)
     {
         var resource = App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(resource => resource.Name == resourceName);
-        var result = await App.ResourceCommands.ExecuteCommandAsync(resource, command, cancellationToken);
+        var result = await Eventually.WithinAsync(ResourceTimeout, $"{command} on {resourceName} to run",
+            token => App.ResourceCommands.ExecuteCommandAsync(resource, command, token), cancellationToken);
         Assert.True(result.Success, $"{command} on {resourceName} failed: {result.Message}");
         await Eventually.WithinAsync(ResourceTimeout, $"{resourceName} to settle after {command}", token => command == KnownResourceCommands.StartCommand
             ? App.ResourceNotifications.WaitForResourceHealthyAsync(resourceName, token)

@@ -54,7 +54,8 @@ public sealed class ReplicatedApiFixture : AppHostFixtureBase
         // The orchestrator notices the exits asynchronously; start once every replica is seen stopped.
         await WaitForApiReplicasAsync(replica => replica.Snapshot.State?.Text is "Exited" or "Finished", "stopped", cancellationToken);
         var api = App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(resource => resource.Name == ApiResource);
-        var result = await App.ResourceCommands.ExecuteCommandAsync(api, KnownResourceCommands.StartCommand, cancellationToken);
+        var result = await Eventually.WithinAsync(ResourceTimeout, $"{ApiResource} to start again",
+            token => App.ResourceCommands.ExecuteCommandAsync(api, KnownResourceCommands.StartCommand, token), cancellationToken);
         Assert.True(result.Success, $"starting {ApiResource} failed: {result.Message}");
     }
 

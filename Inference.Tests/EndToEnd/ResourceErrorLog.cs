@@ -94,7 +94,7 @@ internal sealed partial class ResourceErrorLog
     }
 
     /// <summary>The line as an error entry, or null when it is an entry below Error or other standard output.</summary>
-    private static ResourceLogEntry? AsError(string resourceId, LogLine line)
+    internal static ResourceLogEntry? AsError(string resourceId, LogLine line)
     {
         var jsonStart = line.Content.IndexOf('{', StringComparison.Ordinal);
         if (jsonStart >= 0 && TryParseEntry(line.Content[jsonStart..]) is { } entry)
