@@ -26,6 +26,8 @@ public abstract partial class AppHostFixtureBase : IAsyncLifetime
             "On a fresh database EF Core's Migrate queries the history table before creating it and logs the failure as an error (dotnet/efcore#37328)."),
         new("Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService", "'Models are loading'",
             "The orchestrator's readiness probe may ask before the models have loaded; the health service logs every Unhealthy answer as an error."),
+        new("Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService", "with message 'The operation was canceled.'",
+            "A readiness probe that gives up (on a loaded machine) cancels the checks it started; the health service logs them as Unhealthy."),
     ];
 
     private TestAppHostOptions? _options;
