@@ -16,12 +16,12 @@ public sealed class ApiKeyTests(SecuredApiFixture fixture)
     [Fact]
     public async Task KeyWorksUntilRevokedAndListingsNeverShowTheSecret()
     {
-        var created = await ApiKeyClient.CreateAsync(fixture.Admin, "lifecycle", "infer");
+        var created = await ApiKeyClient.CreateAsync(fixture.AdminApi, "lifecycle", "infer");
         using var client = fixture.ClientWithKey(created.Key);
 
         var beforeRevoke = await PredictAsync(client);
-        var listing = await fixture.Admin.GetStringAsync("/api/admin/keys", Cancellation);
-        var revoke = await fixture.Admin.DeleteAsync($"/api/admin/keys/{created.Id}", Cancellation);
+        var listing = await fixture.AdminApi.GetStringAsync("/api/admin/keys", Cancellation);
+        var revoke = await fixture.AdminApi.DeleteAsync($"/api/admin/keys/{created.Id}", Cancellation);
         var clock = Stopwatch.StartNew();
         var afterRevoke = await PredictAsync(client);
         while (afterRevoke.StatusCode != HttpStatusCode.Unauthorized && clock.Elapsed < RevocationDeadline)
@@ -29,7 +29,7 @@ public sealed class ApiKeyTests(SecuredApiFixture fixture)
             await Task.Delay(250, Cancellation);
             afterRevoke = await PredictAsync(client);
         }
-        var listingAfterRevoke = await fixture.Admin.GetFromJsonAsync<KeySummaryDto[]>("/api/admin/keys", Cancellation);
+        var listingAfterRevoke = await fixture.AdminApi.GetFromJsonAsync<KeySummaryDto[]>("/api/admin/keys", Cancellation);
 
         Assert.StartsWith($"inf_{created.Prefix}_", created.Key);
         Assert.Equal(["infer"], created.Scopes);
@@ -46,8 +46,8 @@ public sealed class ApiKeyTests(SecuredApiFixture fixture)
     [Fact]
     public async Task InferKeyIsForbiddenOnAdminRoutesAndAdminKeyIsAllowedEverywhere()
     {
-        var inferKey = await ApiKeyClient.CreateAsync(fixture.Admin, "infer only", "infer");
-        var adminKey = await ApiKeyClient.CreateAsync(fixture.Admin, "operator", "admin");
+        var inferKey = await ApiKeyClient.CreateAsync(fixture.AdminApi, "infer only", "infer");
+        var adminKey = await ApiKeyClient.CreateAsync(fixture.AdminApi, "operator", "admin");
         using var inferClient = fixture.ClientWithKey(inferKey.Key);
         using var adminClient = ApiKeyClient.WithBearer(fixture.App.CreateHttpClient(SecuredApiFixture.ApiResource, "http"), adminKey.Key);
 
@@ -67,8 +67,8 @@ public sealed class ApiKeyTests(SecuredApiFixture fixture)
     {
         using var wrongKey = fixture.ClientWithKey("inf_AAAAAAAA_" + new string('x', 40));
 
-        var missing = await PredictAsync(fixture.Anonymous);
-        var missingOnAdmin = await fixture.Anonymous.GetAsync("/api/admin/keys", Cancellation);
+        var missing = await PredictAsync(fixture.Api);
+        var missingOnAdmin = await fixture.Api.GetAsync("/api/admin/keys", Cancellation);
         var invalid = await PredictAsync(wrongKey);
 
         await AssertProblemAsync(missing, HttpStatusCode.Unauthorized, "API key");
@@ -81,9 +81,9 @@ public sealed class ApiKeyTests(SecuredApiFixture fixture)
     [Fact]
     public async Task CreatingAKeyWithAnUnknownScopeOrNoNameIs400()
     {
-        var unknownScope = await fixture.Admin.PostAsJsonAsync("/api/admin/keys", new { name = "x", scopes = new[] { "root" } }, Cancellation);
-        var noName = await fixture.Admin.PostAsJsonAsync("/api/admin/keys", new { scopes = new[] { "infer" } }, Cancellation);
-        var unknownKey = await fixture.Admin.DeleteAsync($"/api/admin/keys/{Guid.NewGuid()}", Cancellation);
+        var unknownScope = await fixture.AdminApi.PostAsJsonAsync("/api/admin/keys", new { name = "x", scopes = new[] { "root" } }, Cancellation);
+        var noName = await fixture.AdminApi.PostAsJsonAsync("/api/admin/keys", new { scopes = new[] { "infer" } }, Cancellation);
+        var unknownKey = await fixture.AdminApi.DeleteAsync($"/api/admin/keys/{Guid.NewGuid()}", Cancellation);
 
         await AssertProblemAsync(unknownScope, HttpStatusCode.BadRequest, "infer, admin");
         await AssertProblemAsync(noName, HttpStatusCode.BadRequest, "name");
@@ -93,7 +93,7 @@ public sealed class ApiKeyTests(SecuredApiFixture fixture)
     [Fact]
     public async Task PredictionLogRecordsWhichKeyAsked()
     {
-        var created = await ApiKeyClient.CreateAsync(fixture.Admin, "logged", "infer");
+        var created = await ApiKeyClient.CreateAsync(fixture.AdminApi, "logged", "infer");
         using var client = fixture.ClientWithKey(created.Key);
         var text = $"Logged with its key id {Guid.NewGuid():N}";
 

@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Inference.Api.Grpc.Protocol;
 
+using Inference.Tests.Protocol;
+
 namespace Inference.Tests.EndToEnd;
 
 /// <summary>Administrative changes land in the audit log with who, what, when, target, before and after, on every transport.</summary>

@@ -57,24 +57,9 @@ public static class BatchJobClient
         (await api.GetFromJsonAsync<JobDto>($"/api/jobs/{id}", Cancellation))!;
 
     /// <summary>Polls the job until <paramref name="condition"/> holds (by default: it finished).</summary>
-    public static async Task<JobDto> WaitAsync(HttpClient api, Guid id, TimeSpan timeout, Func<JobDto, bool>? condition = null)
-    {
-        condition ??= job => job.IsFinished;
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            var job = await GetAsync(api, id);
-            if (condition(job))
-            {
-                return job;
-            }
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Job {id} is {job.State} with {job.ProcessedItems}/{job.TotalItems} items after {timeout}.");
-            }
-            await Task.Delay(200, Cancellation);
-        }
-    }
+    public static Task<JobDto> WaitAsync(HttpClient api, Guid id, TimeSpan timeout, Func<JobDto, bool>? condition = null) =>
+        Eventually.PollAsync(_ => GetAsync(api, id), condition ?? (job => job.IsFinished), timeout,
+            job => $"job {id} is {job.State} with {job.ProcessedItems}/{job.TotalItems} items", Cancellation);
 
     /// <summary>Every result, following the pages' <c>next</c> links.</summary>
     public static async Task<List<JobResultDto>> ReadAllResultsAsync(HttpClient api, Guid id, int pageSize = 500)

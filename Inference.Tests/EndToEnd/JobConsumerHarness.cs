@@ -110,19 +110,10 @@ public sealed class JobConsumerHarness(ServiceProvider services, IConnectionMult
         return job;
     }
 
-    public async Task<BatchJob> WaitUntilFinishedAsync(Guid id)
-    {
-        var deadline = DateTime.UtcNow + Timeout;
-        while (true)
-        {
-            var job = (await Store.FindAsync(id, Cancellation))!;
-            if (BatchJobStates.IsFinished(job.State) || DateTime.UtcNow > deadline)
-            {
-                return job;
-            }
-            await Task.Delay(100, Cancellation);
-        }
-    }
+    public Task<BatchJob> WaitUntilFinishedAsync(Guid id) =>
+        Eventually.PollAsync(async token => (await Store.FindAsync(id, token))!, job => BatchJobStates.IsFinished(job.State), Timeout,
+            job => $"job {id} is still {job.State} ({job.ProcessedItems} of {job.TotalItems} items done)", Cancellation,
+            TimeSpan.FromMilliseconds(100));
 
     public async Task<List<BatchJobResult>> ResultsAsync(Guid id)
     {

@@ -13,8 +13,8 @@ public sealed class JobOwnershipTests(SecuredApiFixture fixture)
     [Fact]
     public async Task AnotherKeyGets404OnEveryRouteOfAJobAndDoesNotSeeItListed()
     {
-        var a = await ApiKeyClient.CreateAsync(fixture.Admin, "owner A", "infer");
-        var b = await ApiKeyClient.CreateAsync(fixture.Admin, "other B", "infer");
+        var a = await ApiKeyClient.CreateAsync(fixture.AdminApi, "owner A", "infer");
+        var b = await ApiKeyClient.CreateAsync(fixture.AdminApi, "other B", "infer");
         using var clientA = fixture.ClientWithKey(a.Key);
         using var clientB = fixture.ClientWithKey(b.Key);
         var job = await BatchJobClient.SubmitAsync(clientA, new { items = new[] { "A's private review: the plot twist is that the butler did it" } });
@@ -49,8 +49,8 @@ public sealed class JobOwnershipTests(SecuredApiFixture fixture)
     [Fact]
     public async Task AdminSeesEveryJobWithItsOwnerAndItsCancelIsAudited()
     {
-        var a = await ApiKeyClient.CreateAsync(fixture.Admin, "owner A", "infer");
-        var operatorKey = await ApiKeyClient.CreateAsync(fixture.Admin, "operator on call", "admin");
+        var a = await ApiKeyClient.CreateAsync(fixture.AdminApi, "owner A", "infer");
+        var operatorKey = await ApiKeyClient.CreateAsync(fixture.AdminApi, "operator on call", "admin");
         using var clientA = fixture.ClientWithKey(a.Key);
         using var admin = fixture.ClientWithKey(operatorKey.Key);
         var job = await BatchJobClient.SubmitAsync(clientA, new { items = new[] { "Queued until an admin cancels it" } });
@@ -59,7 +59,7 @@ public sealed class JobOwnershipTests(SecuredApiFixture fixture)
         var listed = JsonDocument.Parse(await admin.GetStringAsync("/api/jobs?limit=100", Cancellation)).RootElement;
         var cancel = await admin.DeleteAsync($"/api/jobs/{job.Id}", Cancellation);
         var stateForA = await BatchJobClient.GetAsync(clientA, job.Id);
-        var audit = JsonDocument.Parse(await fixture.Admin.GetStringAsync($"/api/admin/audit?action=job.cancel&target=job:{job.Id}", Cancellation)).RootElement;
+        var audit = JsonDocument.Parse(await fixture.AdminApi.GetStringAsync($"/api/admin/audit?action=job.cancel&target=job:{job.Id}", Cancellation)).RootElement;
 
         Assert.Equal(a.Id.ToString(), seen.GetProperty("ownerKeyId").GetString());
         Assert.Equal("owner A", seen.GetProperty("ownerKeyName").GetString());

@@ -23,7 +23,7 @@ public sealed class KeyLifecycleTests(SecuredApiFixture fixture)
 
         var beforeExpiry = await client.GetAsync("/api/models", Cancellation);
         var (afterExpiry, refusedAt) = await PollUntilRefusedAsync(client, expiresAt + RefusalDeadline);
-        var pastExpiry = await fixture.Admin.PostAsJsonAsync("/api/admin/keys",
+        var pastExpiry = await fixture.AdminApi.PostAsJsonAsync("/api/admin/keys",
             new { name = "born expired", scopes = new[] { "infer" }, expiresAt = DateTimeOffset.UtcNow.AddMinutes(-1) }, Cancellation);
 
         Assert.Equal(expiresAt, created.GetProperty("expiresAt").GetDateTimeOffset(), TimeSpan.FromMilliseconds(1));
@@ -41,15 +41,15 @@ public sealed class KeyLifecycleTests(SecuredApiFixture fixture)
         var oldId = old.GetProperty("id").GetGuid();
         using var oldClient = fixture.ClientWithKey(old.GetProperty("key").GetString()!);
 
-        var rotation = await fixture.Admin.PostAsync($"/api/admin/keys/{oldId}/rotate", null, Cancellation);
+        var rotation = await fixture.AdminApi.PostAsync($"/api/admin/keys/{oldId}/rotate", null, Cancellation);
         var rotated = JsonDocument.Parse(await rotation.Content.ReadAsStringAsync(Cancellation)).RootElement;
         using var newClient = fixture.ClientWithKey(rotated.GetProperty("key").GetString()!);
         var oldBeforeRevoke = await oldClient.GetAsync("/api/models", Cancellation);
         var newBeforeRevoke = await newClient.GetAsync("/api/models", Cancellation);
-        var revoke = await fixture.Admin.DeleteAsync($"/api/admin/keys/{oldId}", Cancellation);
+        var revoke = await fixture.AdminApi.DeleteAsync($"/api/admin/keys/{oldId}", Cancellation);
         var (oldAfterRevoke, _) = await PollUntilRefusedAsync(oldClient, DateTimeOffset.UtcNow + RefusalDeadline);
         var newAfterRevoke = await newClient.GetAsync("/api/models", Cancellation);
-        var rotateRevoked = await fixture.Admin.PostAsync($"/api/admin/keys/{oldId}/rotate", null, Cancellation);
+        var rotateRevoked = await fixture.AdminApi.PostAsync($"/api/admin/keys/{oldId}/rotate", null, Cancellation);
 
         Assert.Equal(HttpStatusCode.Created, rotation.StatusCode);
         Assert.NotEqual(oldId, rotated.GetProperty("id").GetGuid());
@@ -107,7 +107,7 @@ public sealed class KeyLifecycleTests(SecuredApiFixture fixture)
 
     private async Task<JsonElement> CreateAsync(object body)
     {
-        var response = await fixture.Admin.PostAsJsonAsync("/api/admin/keys", body, Cancellation);
+        var response = await fixture.AdminApi.PostAsJsonAsync("/api/admin/keys", body, Cancellation);
         var text = await response.Content.ReadAsStringAsync(Cancellation);
         Assert.True(response.StatusCode == HttpStatusCode.Created, $"expected 201, got {(int)response.StatusCode}: {text}");
         return JsonDocument.Parse(text).RootElement;
@@ -128,7 +128,7 @@ public sealed class KeyLifecycleTests(SecuredApiFixture fixture)
 
     private async Task<DateTimeOffset?> LastUsedAsync(Guid id)
     {
-        var keys = JsonDocument.Parse(await fixture.Admin.GetStringAsync("/api/admin/keys", Cancellation)).RootElement;
+        var keys = JsonDocument.Parse(await fixture.AdminApi.GetStringAsync("/api/admin/keys", Cancellation)).RootElement;
         var key = keys.EnumerateArray().Single(candidate => candidate.GetProperty("id").GetGuid() == id);
         return key.GetProperty("lastUsedAt").ValueKind == JsonValueKind.Null ? null : key.GetProperty("lastUsedAt").GetDateTimeOffset();
     }

@@ -35,15 +35,13 @@ public static class PredictionCalls
         params (string Name, object Value)[] parameters)
     {
         await using var connection = new NpgsqlConnection(connectionString);
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
-        while (true)
+        return await Eventually.PollAsync(async cancellationToken =>
         {
-            long count = -1;
             try
             {
                 if (connection.State != System.Data.ConnectionState.Open)
                 {
-                    await connection.OpenAsync(Cancellation);
+                    await connection.OpenAsync(cancellationToken);
                 }
 
                 await using var command = new NpgsqlCommand(sql, connection);
@@ -52,19 +50,15 @@ public static class PredictionCalls
                     command.Parameters.AddWithValue(name, value);
                 }
 
-                count = Convert.ToInt64(await command.ExecuteScalarAsync(Cancellation), System.Globalization.CultureInfo.InvariantCulture);
+                return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
             }
-            catch (NpgsqlException) when (DateTime.UtcNow < deadline)
+            catch (NpgsqlException)
             {
+                // Postgres may be on its way back from a stop.
                 await connection.CloseAsync();
+                return -1L;
             }
-
-            if (done(count) || DateTime.UtcNow > deadline)
-            {
-                return count;
-            }
-
-            await Task.Delay(250, Cancellation);
-        }
+        }, done, timeout ?? TimeSpan.FromSeconds(20), count => $"the count is {count} (-1: Postgres did not answer) for: {sql}",
+            Cancellation, TimeSpan.FromMilliseconds(250));
     }
 }

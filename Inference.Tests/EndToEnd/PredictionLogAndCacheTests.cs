@@ -74,20 +74,7 @@ public sealed class PredictionLogAndCacheTests(AppHostFixture fixture)
     }
 
     /// <summary>The log and cache are written off the request path; wait a bounded time for them.</summary>
-    private static async Task<T> PollAsync<T>(Func<Task<T?>> probe)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (true)
-        {
-            if (await probe() is { } value)
-            {
-                return value;
-            }
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("The expected row or key did not appear within 15 s.");
-            }
-            await Task.Delay(200, Cancellation);
-        }
-    }
+    private static async Task<T> PollAsync<T>(Func<Task<T?>> probe) =>
+        (await Eventually.PollAsync(_ => probe(), value => value is not null, TimeSpan.FromSeconds(15),
+            _ => "the expected row or key did not appear", Cancellation))!;
 }

@@ -13,13 +13,14 @@ public sealed class RateLimitTests(SecuredApiFixture fixture)
     private const string FallbackLogText = "Redis is unreachable for rate limiting";
     private const string RecoveredLogText = "Redis answers again";
     private const int Limit = SecuredApiFixture.PredictLimit;
+    private static readonly TimeSpan RecoveryTimeout = TimeSpan.FromSeconds(60);
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task LimitHoldsAcrossBothReplicasWithRetryAfter()
     {
-        var key = await ApiKeyClient.CreateAsync(fixture.Admin, "limited", "infer");
+        var key = await ApiKeyClient.CreateAsync(fixture.AdminApi, "limited", "infer");
         using var client = fixture.ClientWithKey(key.Key);
 
         var responses = await PredictManyAsync(client, 4 * Limit);
@@ -37,8 +38,8 @@ public sealed class RateLimitTests(SecuredApiFixture fixture)
     [Fact]
     public async Task OneKeyReachingItsLimitLeavesAnotherKeyAlone()
     {
-        var busy = await ApiKeyClient.CreateAsync(fixture.Admin, "busy", "infer");
-        var quiet = await ApiKeyClient.CreateAsync(fixture.Admin, "quiet", "infer");
+        var busy = await ApiKeyClient.CreateAsync(fixture.AdminApi, "busy", "infer");
+        var quiet = await ApiKeyClient.CreateAsync(fixture.AdminApi, "quiet", "infer");
         using var busyClient = fixture.ClientWithKey(busy.Key);
         using var quietClient = fixture.ClientWithKey(quiet.Key);
 
@@ -52,26 +53,23 @@ public sealed class RateLimitTests(SecuredApiFixture fixture)
     [Fact]
     public async Task WithRedisStoppedPredictionsKeepAnsweringUnderInProcessLimits()
     {
-        var key = await ApiKeyClient.CreateAsync(fixture.Admin, "during outage", "infer");
+        var key = await ApiKeyClient.CreateAsync(fixture.AdminApi, "during outage", "infer");
         using var client = fixture.ClientWithKey(key.Key);
         var replicas = await fixture.WaitForHealthyReplicasAsync(Cancellation);
         using var watching = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
         var fallbackLogged = WaitForLogLineAsync(replicas, FallbackLogText, watching.Token);
 
-        await fixture.ExecuteRedisCommandAsync("resource-stop", Cancellation);
+        await fixture.RunCommandAsync(SecuredApiFixture.RedisResource, KnownResourceCommands.StopCommand, Cancellation);
         HttpResponseMessage[] responses;
         try
         {
-            await fixture.App.ResourceNotifications.WaitForResourceAsync(SecuredApiFixture.RedisResource,
-                [KnownResourceStates.Exited, KnownResourceStates.Finished], Cancellation);
             responses = await PredictManyAsync(client, 2 * Limit + 4);
-            await fallbackLogged.WaitAsync(TimeSpan.FromSeconds(30), Cancellation);
+            await Eventually.WithinAsync(TimeSpan.FromSeconds(30), $"a replica to log '{FallbackLogText}'", fallbackLogged.WaitAsync, Cancellation);
         }
         finally
         {
             await watching.CancelAsync();
-            await fixture.ExecuteRedisCommandAsync("resource-start", Cancellation);
-            await fixture.App.ResourceNotifications.WaitForResourceHealthyAsync(SecuredApiFixture.RedisResource, Cancellation);
+            await fixture.RunCommandAsync(SecuredApiFixture.RedisResource, KnownResourceCommands.StartCommand, Cancellation);
             await fixture.WaitForHealthyReplicasAsync(Cancellation);
             await WaitUntilLimitsAreSharedAgainAsync(client, replicas);
         }
@@ -89,15 +87,17 @@ public sealed class RateLimitTests(SecuredApiFixture fixture)
     /// </summary>
     private async Task WaitUntilLimitsAreSharedAgainAsync(HttpClient client, string[] replicas)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
-        deadline.CancelAfter(TimeSpan.FromSeconds(60));
-        var recovered = Task.WhenAll(replicas.Select(replica => WaitForLogLineAsync([replica], RecoveredLogText, deadline.Token)));
-        while (!recovered.IsCompleted)
+        await Eventually.WithinAsync(RecoveryTimeout, $"every replica to log '{RecoveredLogText}' after Redis came back", async deadline =>
         {
-            await PredictManyAsync(client, 2);
-            await Task.WhenAny(recovered, Task.Delay(500, deadline.Token));
-        }
-        await recovered;
+            var recovered = Task.WhenAll(replicas.Select(replica => WaitForLogLineAsync([replica], RecoveredLogText, deadline)));
+            while (!recovered.IsCompleted)
+            {
+                await PredictManyAsync(client, 2);
+                await Task.WhenAny(recovered, Task.Delay(500, deadline));
+                deadline.ThrowIfCancellationRequested();
+            }
+            await recovered;
+        }, Cancellation);
     }
 
     private static async Task<HttpResponseMessage[]> PredictManyAsync(HttpClient client, int count)
@@ -138,7 +138,8 @@ public sealed class RateLimitTests(SecuredApiFixture fixture)
                 }
                 catch (OperationCanceledException)
                 {
-                    // The test finished watching.
+                    // The test stopped watching: whoever awaits learns that, rather than waiting on.
+                    found.TrySetCanceled(cancellationToken);
                 }
             }, cancellationToken);
         }

@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.RegularExpressions;
 
+using Inference.Tests.Protocol;
+
 namespace Inference.Tests.EndToEnd;
 
 /// <summary>Every response of the API and the dashboard is hardened, and no error body shows the server's insides.</summary>

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Inference.Api.Grpc.Protocol;
+using Inference.Tests.Protocol;
 
 namespace Inference.Tests.EndToEnd;
 

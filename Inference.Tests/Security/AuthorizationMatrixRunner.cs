@@ -3,6 +3,8 @@ using Grpc.Core;
 using Inference.Api.Grpc.Protocol;
 using Inference.Tests.EndToEnd;
 
+using Inference.Tests.Protocol;
+
 namespace Inference.Tests.Security;
 
 /// <summary>

@@ -10,7 +10,7 @@ public sealed class AuthorizationMatrixWithKeysRequiredTests(SecuredApiFixture f
     public async Task EveryOperationAnswersEachCallerAsTheTableSays()
     {
         // The secured AppHost serves only the project's models; digits is reloaded after each unload.
-        var problems = await AuthorizationMatrixSetup.RunAsync(AuthorizationMatrix.KeysRequired, fixture.Admin,
+        var problems = await AuthorizationMatrixSetup.RunAsync(AuthorizationMatrix.KeysRequired, fixture.AdminApi,
             key => key is null ? fixture.App.CreateHttpClient(SecuredApiFixture.ApiResource, "http") : fixture.ClientWithKey(key),
             fixture.App.GetEndpoint(SecuredApiFixture.ApiResource, "grpc"), model: "digits");
 

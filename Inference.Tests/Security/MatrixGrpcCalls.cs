@@ -1,6 +1,8 @@
 using Inference.Api.Grpc.Protocol;
 using Inference.Tests.EndToEnd;
 
+using Inference.Tests.Protocol;
+
 namespace Inference.Tests.Security;
 
 /// <summary>How to call one gRPC method; <see cref="Restore"/> puts back what the call may have changed.</summary>

@@ -4,8 +4,9 @@ using System.Text;
 using Google.Protobuf;
 using Grpc.Net.Client;
 using Inference.Api.Grpc.Protocol;
+using Inference.Tests.EndToEnd;
 
-namespace Inference.Tests.EndToEnd;
+namespace Inference.Tests.Protocol;
 
 /// <summary>
 /// Builds protocol requests and reads responses the way tritonclient does, independently of the server's code:

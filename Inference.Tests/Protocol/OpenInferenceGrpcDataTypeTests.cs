@@ -1,9 +1,10 @@
 using Google.Protobuf;
 using Grpc.Net.Client;
 using Inference.Api.Grpc.Protocol;
-using static Inference.Tests.EndToEnd.GrpcTensors;
+using Inference.Tests.EndToEnd;
+using static Inference.Tests.Protocol.GrpcTensors;
 
-namespace Inference.Tests.EndToEnd;
+namespace Inference.Tests.Protocol;
 
 /// <summary>Every protocol datatype round-trips through its identity model, as raw and (where one exists) typed contents.</summary>
 [Collection(GrpcModelCollection.Name)]

@@ -5,10 +5,11 @@ using Grpc.Net.Client;
 using Inference.Api.Grpc.Protocol;
 using Inference.Engine.Processing;
 using Inference.Engine.Repository;
+using Inference.Tests.EndToEnd;
 using Npgsql;
-using static Inference.Tests.EndToEnd.GrpcTensors;
+using static Inference.Tests.Protocol.GrpcTensors;
 
-namespace Inference.Tests.EndToEnd;
+namespace Inference.Tests.Protocol;
 
 /// <summary>The Open Inference Protocol over gRPC (h2c), driven as tritonclient.grpc and KServe clients drive it.</summary>
 public sealed class OpenInferenceGrpcTests(AppHostFixture fixture) : IDisposable
@@ -239,17 +240,13 @@ public sealed class OpenInferenceGrpcTests(AppHostFixture fixture) : IDisposable
 
         await using var connection = new NpgsqlConnection(await fixture.GetConnectionStringAsync("inferencedb"));
         await connection.OpenAsync(Cancellation);
-        string? route = null;
-        for (var attempt = 0; attempt < 100 && route is null; attempt++)
+        var route = await Eventually.PollAsync(async cancellationToken =>
         {
             await using var query = new NpgsqlCommand("""SELECT "Route" FROM predictions WHERE "InputHash" = @hash AND "Model" = 'simple'""", connection);
             query.Parameters.AddWithValue("hash", hash);
-            route = (string?)await query.ExecuteScalarAsync(Cancellation);
-            if (route is null)
-            {
-                await Task.Delay(100, Cancellation);
-            }
-        }
+            return (string?)await query.ExecuteScalarAsync(cancellationToken);
+        }, logged => logged is not null, TimeSpan.FromSeconds(15), _ => "the gRPC inference did not reach the prediction log", Cancellation,
+            TimeSpan.FromMilliseconds(100));
 
         Assert.Equal("grpc/infer", route);
     }

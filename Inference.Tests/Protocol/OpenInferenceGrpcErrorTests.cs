@@ -2,9 +2,10 @@ using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Inference.Api.Grpc.Protocol;
-using static Inference.Tests.EndToEnd.GrpcTensors;
+using Inference.Tests.EndToEnd;
+using static Inference.Tests.Protocol.GrpcTensors;
 
-namespace Inference.Tests.EndToEnd;
+namespace Inference.Tests.Protocol;
 
 /// <summary>Each failure gets the gRPC status code Triton would give and a message that says what was wrong.</summary>
 [Collection(GrpcModelCollection.Name)]

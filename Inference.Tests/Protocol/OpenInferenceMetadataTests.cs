@@ -1,9 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using static Inference.Tests.EndToEnd.OpenInferenceProtocol;
+using Inference.Tests.EndToEnd;
+using static Inference.Tests.Protocol.OpenInferenceProtocol;
 
-namespace Inference.Tests.EndToEnd;
+namespace Inference.Tests.Protocol;
 
 /// <summary>Health, server and model metadata, readiness and the OpenAPI description of the protocol's routes.</summary>
 public sealed class OpenInferenceMetadataTests(AppHostFixture fixture)

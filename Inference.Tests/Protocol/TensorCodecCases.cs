@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Inference.Tests.EndToEnd;
+namespace Inference.Tests.Protocol;
 
 /// <summary>
 /// Values the tensor codec must carry bit for bit, shared by the REST and gRPC protocol tests so both transports are

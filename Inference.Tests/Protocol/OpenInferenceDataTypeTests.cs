@@ -3,9 +3,10 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using static Inference.Tests.EndToEnd.OpenInferenceProtocol;
+using Inference.Tests.EndToEnd;
+using static Inference.Tests.Protocol.OpenInferenceProtocol;
 
-namespace Inference.Tests.EndToEnd;
+namespace Inference.Tests.Protocol;
 
 /// <summary>
 /// Every datatype through the identity models, statistics and the model repository extension. One class, so its

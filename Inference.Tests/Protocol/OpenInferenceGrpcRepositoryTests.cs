@@ -1,9 +1,10 @@
 using Grpc.Core;
 using Grpc.Net.Client;
 using Inference.Api.Grpc.Protocol;
-using static Inference.Tests.EndToEnd.GrpcTensors;
+using Inference.Tests.EndToEnd;
+using static Inference.Tests.Protocol.GrpcTensors;
 
-namespace Inference.Tests.EndToEnd;
+namespace Inference.Tests.Protocol;
 
 /// <summary>Triton's statistics and model repository extensions over gRPC.</summary>
 [Collection(GrpcModelCollection.Name)]

@@ -2,8 +2,9 @@ using System.Net;
 using System.Text.Json;
 using Grpc.Core;
 using Inference.Api.Grpc.Protocol;
+using Inference.Tests.EndToEnd;
 
-namespace Inference.Tests.EndToEnd;
+namespace Inference.Tests.Protocol;
 
 /// <summary>With keys required: the protocol's probes stay open, inference needs a key, the repository extension needs admin; refusals use the protocol's error body.</summary>
 [Collection(SecuredApiCollection.Name)]
@@ -14,10 +15,10 @@ public sealed class OpenInferenceAccessTests(SecuredApiFixture fixture)
     [Fact]
     public async Task ProbesAreOpenAndEverythingElseAsksForAKeyInTheProtocolsErrorBody()
     {
-        var live = await fixture.Anonymous.GetAsync("/v2/health/live", Cancellation);
-        var ready = await fixture.Anonymous.GetAsync("/v2/health/ready", Cancellation);
-        var metadata = await fixture.Anonymous.GetAsync("/v2/models/sentiment", Cancellation);
-        var infer = await fixture.Anonymous.PostAsync("/v2/models/sentiment/infer", new StringContent("{\"inputs\": []}"), Cancellation);
+        var live = await fixture.Api.GetAsync("/v2/health/live", Cancellation);
+        var ready = await fixture.Api.GetAsync("/v2/health/ready", Cancellation);
+        var metadata = await fixture.Api.GetAsync("/v2/models/sentiment", Cancellation);
+        var infer = await fixture.Api.PostAsync("/v2/models/sentiment/infer", new StringContent("{\"inputs\": []}"), Cancellation);
 
         Assert.Equal(HttpStatusCode.OK, live.StatusCode);
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
@@ -28,12 +29,12 @@ public sealed class OpenInferenceAccessTests(SecuredApiFixture fixture)
     [Fact]
     public async Task InferKeyReadsMetadataButCannotUseTheRepositoryExtension()
     {
-        var inferKey = await ApiKeyClient.CreateAsync(fixture.Admin, "protocol client", "infer");
+        var inferKey = await ApiKeyClient.CreateAsync(fixture.AdminApi, "protocol client", "infer");
         using var client = fixture.ClientWithKey(inferKey.Key);
 
         var metadata = await client.GetAsync("/v2/models/sentiment", Cancellation);
         var unload = await client.PostAsync("/v2/repository/models/sentiment/unload", null, Cancellation);
-        var index = await fixture.Admin.PostAsync("/v2/repository/index", null, Cancellation);
+        var index = await fixture.AdminApi.PostAsync("/v2/repository/index", null, Cancellation);
 
         Assert.Equal(HttpStatusCode.OK, metadata.StatusCode);
         await AssertProtocolErrorAsync(unload, HttpStatusCode.Forbidden);
@@ -44,7 +45,7 @@ public sealed class OpenInferenceAccessTests(SecuredApiFixture fixture)
     public async Task GrpcProbesAreOpenInferenceNeedsAKeyAndTheRepositoryNeedsAdmin()
     {
         var endpoint = fixture.App.GetEndpoint(SecuredApiFixture.ApiResource, "grpc");
-        var inferKey = await ApiKeyClient.CreateAsync(fixture.Admin, "grpc client", "infer");
+        var inferKey = await ApiKeyClient.CreateAsync(fixture.AdminApi, "grpc client", "infer");
         using var anonymousChannel = GrpcTensors.Channel(endpoint);
         using var inferChannel = GrpcTensors.Channel(endpoint, inferKey.Key);
         var anonymous = new GRPCInferenceService.GRPCInferenceServiceClient(anonymousChannel);

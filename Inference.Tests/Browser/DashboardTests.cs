@@ -1,6 +1,7 @@
+using Inference.Tests.EndToEnd;
 using Microsoft.Playwright;
 
-namespace Inference.Tests.EndToEnd;
+namespace Inference.Tests.Browser;
 
 /// <summary>The admin UI in a real browser (Debian's Chromium), against the running API.</summary>
 public sealed class DashboardTests(AppHostFixture fixture)

@@ -2,8 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using Grpc.Net.Client;
 using Inference.Api.Grpc.Protocol;
+using Inference.Tests.EndToEnd;
 
-namespace Inference.Tests.EndToEnd;
+namespace Inference.Tests.Protocol;
 
 /// <summary>What every transport says about a model's readiness around an unload and a load.</summary>
 [Collection(GrpcModelCollection.Name)]

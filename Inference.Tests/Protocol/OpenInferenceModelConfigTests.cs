@@ -1,7 +1,9 @@
 using System.Text.Json;
-using static Inference.Tests.EndToEnd.OpenInferenceProtocol;
+using static Inference.Tests.Protocol.OpenInferenceProtocol;
 
-namespace Inference.Tests.EndToEnd;
+using Inference.Tests.EndToEnd;
+
+namespace Inference.Tests.Protocol;
 
 /// <summary>
 /// Triton's model configuration over REST, in Triton's JSON: proto field names, every primitive field present, enums by

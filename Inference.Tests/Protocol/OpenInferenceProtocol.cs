@@ -2,8 +2,9 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Inference.Tests.EndToEnd;
 
-namespace Inference.Tests.EndToEnd;
+namespace Inference.Tests.Protocol;
 
 /// <summary>A protocol response: its JSON header and, by output name, the binary parts that followed it.</summary>
 public sealed record OpenInferenceResult(HttpResponseMessage Response, JsonElement Header, IReadOnlyDictionary<string, byte[]> Binary)

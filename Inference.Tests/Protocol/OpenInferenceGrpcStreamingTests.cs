@@ -1,9 +1,11 @@
 using Grpc.Core;
 using Grpc.Net.Client;
 using Inference.Api.Grpc.Protocol;
-using static Inference.Tests.EndToEnd.GrpcTensors;
+using static Inference.Tests.Protocol.GrpcTensors;
 
-namespace Inference.Tests.EndToEnd;
+using Inference.Tests.EndToEnd;
+
+namespace Inference.Tests.Protocol;
 
 /// <summary>Triton's <c>ModelStreamInfer</c> and <c>ModelConfig</c> as tritonclient.grpc uses them.</summary>
 [Collection(GrpcModelCollection.Name)]

@@ -6,10 +6,11 @@ using System.Text.Json.Nodes;
 using System.Text;
 using Inference.Engine.Processing;
 using Inference.Engine.Repository;
+using Inference.Tests.EndToEnd;
 using Npgsql;
-using static Inference.Tests.EndToEnd.OpenInferenceProtocol;
+using static Inference.Tests.Protocol.OpenInferenceProtocol;
 
-namespace Inference.Tests.EndToEnd;
+namespace Inference.Tests.Protocol;
 
 /// <summary>Inference over the Open Inference Protocol's REST form, JSON and binary, as Triton's clients send it.</summary>
 public sealed class OpenInferenceInferTests(AppHostFixture fixture)
@@ -214,19 +215,14 @@ public sealed class OpenInferenceInferTests(AppHostFixture fixture)
     {
         await using var connection = new NpgsqlConnection(await fixture.GetConnectionStringAsync("inferencedb"));
         await connection.OpenAsync(Cancellation);
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (true)
+        var logged = await Eventually.PollAsync(async cancellationToken =>
         {
             await using var query = new NpgsqlCommand(
                 """SELECT "Model", "Label" FROM predictions WHERE "Route" = 'v2/infer' AND "InputHash" = @hash""", connection);
             query.Parameters.AddWithValue("hash", hash);
-            await using var reader = await query.ExecuteReaderAsync(Cancellation);
-            if (await reader.ReadAsync(Cancellation))
-            {
-                return (reader.GetString(0), reader.GetString(1));
-            }
-            Assert.True(DateTime.UtcNow < deadline, "The protocol inference did not reach the prediction log within 15 s.");
-            await Task.Delay(200, Cancellation);
-        }
+            await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+            return await reader.ReadAsync(cancellationToken) ? (reader.GetString(0), reader.GetString(1)) : ((string, string)?)null;
+        }, row => row is not null, TimeSpan.FromSeconds(15), _ => "the protocol inference did not reach the prediction log", Cancellation);
+        return logged!.Value;
     }
 }

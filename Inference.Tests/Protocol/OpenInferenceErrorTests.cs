@@ -1,9 +1,10 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using static Inference.Tests.EndToEnd.OpenInferenceProtocol;
+using Inference.Tests.EndToEnd;
+using static Inference.Tests.Protocol.OpenInferenceProtocol;
 
-namespace Inference.Tests.EndToEnd;
+namespace Inference.Tests.Protocol;
 
 /// <summary>Each malformed or unservable request gets its status and a protocol <c>{"error": "..."}</c> body, never a 500.</summary>
 [Collection(GrpcModelCollection.Name)]

@@ -4,9 +4,11 @@ using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
 using Inference.Api.Grpc.Protocol;
-using static Inference.Tests.EndToEnd.GrpcTensors;
+using static Inference.Tests.Protocol.GrpcTensors;
 
-namespace Inference.Tests.EndToEnd;
+using Inference.Tests.EndToEnd;
+
+namespace Inference.Tests.Protocol;
 
 /// <summary>
 /// What a gRPC client meets below the service's methods: the standard health service, unknown services and methods,
