@@ -70,7 +70,8 @@ public sealed class AuditLogTests(AppHostFixture fixture)
         Assert.Equal(operatorKey.Id.ToString(), grpcUnload.GetProperty("actorKeyId").GetString());
         Assert.Equal("grpc operator", grpcUnload.GetProperty("actorName").GetString());
         Assert.Equal("READY", grpcUnload.GetProperty("before").GetProperty("state").GetString());
-        Assert.Equal(JsonValueKind.Null, grpcUnload.GetProperty("after").ValueKind);
+        // Unloaded, the model stays in the repository as UNAVAILABLE (as Triton's index keeps it).
+        Assert.Equal("UNAVAILABLE", grpcUnload.GetProperty("after").GetProperty("state").GetString());
         Assert.Equal(JsonValueKind.Null, firstLoad.GetProperty("before").ValueKind);
         Assert.Equal([1], firstLoad.GetProperty("after").GetProperty("versions").EnumerateArray().Select(version => version.GetInt32()));
         var trafficSet = paged[^2];

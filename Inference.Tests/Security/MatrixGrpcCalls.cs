@@ -1,6 +1,6 @@
 using Inference.Api.Grpc.Protocol;
+using Grpc.Core;
 using Inference.Tests.EndToEnd;
-
 using Inference.Tests.Protocol;
 
 namespace Inference.Tests.Security;
@@ -24,6 +24,18 @@ public static class MatrixGrpcCalls
         [Prefix + "ModelMetadata"] = new(async (client, _, token) =>
             await client.ModelMetadataAsync(new ModelMetadataRequest { Name = "sentiment" }, cancellationToken: token)),
         [Prefix + "ModelInfer"] = new(async (client, _, token) => await client.ModelInferAsync(SentimentInfer(), cancellationToken: token)),
+        [Prefix + "ModelStreamInfer"] = new(async (client, _, token) =>
+        {
+            using var stream = client.ModelStreamInfer(cancellationToken: token);
+            await stream.RequestStream.WriteAsync(SentimentInfer(), token);
+            await stream.RequestStream.CompleteAsync();
+            await foreach (var answer in stream.ResponseStream.ReadAllAsync(token))
+            {
+                Assert.Empty(answer.ErrorMessage);
+            }
+        }),
+        [Prefix + "ModelConfig"] = new(async (client, _, token) =>
+            await client.ModelConfigAsync(new ModelConfigRequest { Name = "sentiment" }, cancellationToken: token)),
         [Prefix + "ModelStatistics"] = new(async (client, _, token) =>
             await client.ModelStatisticsAsync(new ModelStatisticsRequest { Name = "sentiment" }, cancellationToken: token)),
         [Prefix + "RepositoryIndex"] = new(async (client, _, token) => await client.RepositoryIndexAsync(new RepositoryIndexRequest(), cancellationToken: token)),

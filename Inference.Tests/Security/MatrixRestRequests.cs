@@ -66,6 +66,8 @@ public static class MatrixRestRequests
         ["GET /v2/models/{name}/versions/{version}/ready"] = Fixed(_ => Get("/v2/models/sentiment/versions/1/ready")),
         ["GET /v2/models/{name}"] = Fixed(_ => Get("/v2/models/sentiment")),
         ["GET /v2/models/{name}/versions/{version}"] = Fixed(_ => Get("/v2/models/sentiment/versions/1")),
+        ["GET /v2/models/{name}/config"] = Fixed(_ => Get("/v2/models/sentiment/config")),
+        ["GET /v2/models/{name}/versions/{version}/config"] = Fixed(_ => Get("/v2/models/sentiment/versions/1/config")),
         ["GET /v2/models/stats"] = Fixed(_ => Get("/v2/models/stats")),
         ["GET /v2/models/{name}/stats"] = Fixed(_ => Get("/v2/models/sentiment/stats")),
         ["GET /v2/models/{name}/versions/{version}/stats"] = Fixed(_ => Get("/v2/models/sentiment/versions/1/stats")),
