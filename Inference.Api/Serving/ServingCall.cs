@@ -1,8 +1,4 @@
-using Inference.Api.Caching;
-using Inference.Api.OpenInference;
-using Inference.Engine;
 using Inference.Engine.Execution;
-using Inference.Engine.Tensors;
 
 namespace Inference.Api.Serving;
 
@@ -24,9 +20,3 @@ public sealed record ServingCall(
     bool UseCache = true,
     InferencePriority Priority = InferencePriority.Online,
     bool Logged = true);
-
-/// <summary>A classification and where it came from.</summary>
-public sealed record ServedPrediction(ClassificationResult Result, CacheOutcome Cache);
-
-/// <summary>The outputs of a raw tensor inference, in the order asked, with the request they answer.</summary>
-public sealed record ServedTensors(string Model, int Version, TensorInferenceRequest Request, InferTensor[] Outputs);
