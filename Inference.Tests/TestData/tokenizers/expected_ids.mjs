@@ -56,6 +56,21 @@ const cases = [
 
 const families = ["bert", "roberta", "t5"];
 
+// Zero-shot classification: each candidate label's hypothesis paired with the text, as Hugging Face's pipeline
+// builds them (template.format(label)); the NLI test model uses the bert tokenizer.
+const zeroShotCases = [
+  {
+    text: "The new phone has an excellent camera and a battery that lasts two days.",
+    candidateLabels: ["technology", "sports", "cooking"],
+    hypothesisTemplate: "This example is {}.",
+  },
+  {
+    text: "Le gouvernement a voté une nouvelle loi sur l'énergie.",
+    candidateLabels: ["politics", "science", "travel", "music"],
+    hypothesisTemplate: "The topic of this text is {}.",
+  },
+];
+
 function encode(tokenizer, text, textPair, addSpecialTokens) {
   const options = { add_special_tokens: addSpecialTokens, return_tensor: false, return_token_type_ids: true };
   if (textPair !== undefined) {
@@ -157,6 +172,16 @@ for (const family of families) {
     };
   });
 }
+const nli = await AutoTokenizer.from_pretrained("bert");
+output.zeroShot = zeroShotCases.map((zeroShot) => ({
+  ...zeroShot,
+  pairs: zeroShot.candidateLabels.map((label) => {
+    const hypothesis = zeroShot.hypothesisTemplate.replace("{}", label);
+    const encoded = encode(nli, zeroShot.text, hypothesis, true);
+    return { hypothesis, inputIds: encoded.inputIds, tokenTypeIds: encoded.tokenTypeIds };
+  }),
+}));
+
 // One case per line, arrays of ids inline: reviewable diffs.
 const json = JSON.stringify(output, null, 1).replace(/\[\s*([-\d,\s]+?)\s*\]/g, (_, ids) => `[${ids.replace(/\s+/g, "")}]`);
 process.stdout.write(json + "\n");
