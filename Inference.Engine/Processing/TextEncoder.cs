@@ -65,7 +65,13 @@ public sealed class TextEncoder : IDisposable
     /// Encodes a text, or a pair (premise and hypothesis, question and passage). Over the limit it is refused with a
     /// message saying how long it is, unless <paramref name="truncate"/> asks for Hugging Face's truncation.
     /// </summary>
-    public EncodedText Encode(string text, string? textPair, bool truncate)
+    public EncodedText Encode(string text, string? textPair, bool truncate) => Encode(text, textPair, truncate, onlyFirst: false);
+
+    /// <summary>
+    /// As <see cref="Encode(string, string?, bool)"/>; <paramref name="onlyFirst"/> cuts only the first text of a pair (Hugging
+    /// Face's <c>only_first</c>, as its zero-shot pipeline cuts the premise and keeps the hypothesis whole).
+    /// </summary>
+    public EncodedText Encode(string text, string? textPair, bool truncate, bool onlyFirst)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
@@ -90,7 +96,13 @@ public sealed class TextEncoder : IDisposable
                     $"Text is {total} tokens long; this model accepts at most {MaxSequenceLength} (special tokens included). "
                     + "Shorten it, split it, or send \"truncation\": true to cut it.");
             }
-            (first, second) = Truncate(first, second, MaxSequenceLength - specials);
+            (first, second) = onlyFirst && second is not null
+                ? (first[..Math.Max(0, MaxSequenceLength - specials - second.Length)], second)
+                : Truncate(first, second, MaxSequenceLength - specials);
+            if (first.Length == 0)
+            {
+                throw InferenceException.InvalidInput($"The second text alone fills this model's {MaxSequenceLength} tokens; shorten it.");
+            }
             truncated = true;
         }
         return Assemble(template, first, second) with { Truncated = truncated };

@@ -103,6 +103,9 @@ public sealed partial class ModelVersion : IMeasuredModel, IDisposable
 
     public IReadOnlyList<TensorDescription> Outputs { get; }
 
+    /// <summary>The output the task reads (logits, an encoder's states, ...).</summary>
+    public string OutputName => _outputNames[0];
+
     /// <summary>Validates and runs raw tensor requests against this version's session.</summary>
     public TensorRunner Tensors { get; }
 
