@@ -28,5 +28,14 @@ public sealed record ServingCall(
 /// <summary>A classification and where it came from.</summary>
 public sealed record ServedPrediction(ClassificationResult Result, CacheOutcome Cache);
 
+/// <summary>Any answer of the serving path (zero-shot, embeddings), the version that gave it and where it came from.</summary>
+public sealed record ServedAnswer<TResult>(TResult Result, int Version, CacheOutcome Cache);
+
+/// <summary>What the prediction log keeps of an answer: its top label (none for embeddings), score and engine time.</summary>
+public sealed record PredictionSummary(string? Label, float Score, double InferenceTimeMs)
+{
+    public static PredictionSummary Of(ClassificationResult result) => new(result.Label, result.Score, result.InferenceTimeMs);
+}
+
 /// <summary>The outputs of a raw tensor inference, in the order asked, with the request they answer.</summary>
 public sealed record ServedTensors(string Model, int Version, TensorInferenceRequest Request, InferTensor[] Outputs);
