@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Microsoft.ML.Tokenizers;
+using Inference.Engine.Processing;
 
 namespace Inference.Benchmarks;
 
@@ -14,13 +14,13 @@ public sealed class ReviewTexts
     private const int SuffixWords = 3;
     private const int SuffixVocabulary = 200;
 
-    private readonly BertTokenizer _tokenizer;
+    private readonly TextEncoder _tokenizer;
     private readonly string[] _suffixWords;
 
     public ReviewTexts(string vocabularyPath)
     {
-        // The same WordPiece settings the API applies to a "lowercase": true model.
-        _tokenizer = BertTokenizer.Create(vocabularyPath, new BertOptions { LowerCaseBeforeTokenization = true, RemoveNonSpacingMarks = true });
+        // The API's own tokenizer for a "lowercase": true WordPiece model (the texts are far below any limit).
+        _tokenizer = new TextEncoder(vocabularyPath, lowercase: true, maxSequenceLength: 512);
         _suffixWords = [.. File.ReadLines(vocabularyPath)
             .Where(word => word.Length is >= 3 and <= 10 && word.All(char.IsAsciiLetterLower))
             .Take(SuffixVocabulary)];
@@ -49,12 +49,12 @@ public sealed class ReviewTexts
 
     public long[] TokenIds(long index)
     {
-        var ids = _tokenizer.EncodeToIds(Text(index), addSpecialTokens: true, considerPreTokenization: true, considerNormalization: true);
-        if (SequenceLength != 0 && ids.Count != SequenceLength)
+        var ids = _tokenizer.Encode(Text(index)).InputIds;
+        if (SequenceLength != 0 && ids.Length != SequenceLength)
         {
-            throw new InvalidOperationException($"Text {index} encodes to {ids.Count} tokens, not {SequenceLength}.");
+            throw new InvalidOperationException($"Text {index} encodes to {ids.Length} tokens, not {SequenceLength}.");
         }
-        return [.. ids.Select(id => (long)id)];
+        return ids;
     }
 
     /// <summary>

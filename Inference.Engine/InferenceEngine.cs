@@ -15,13 +15,21 @@ public sealed record ClassificationResult(
     string Label,
     float Score,
     IReadOnlyList<ClassScore> Predictions,
-    double InferenceTimeMs);
+    double InferenceTimeMs)
+{
+    /// <summary>A multi-label model's labels at or above its threshold; null for single-label models.</summary>
+    public IReadOnlyList<string>? Labels { get; init; }
+
+    /// <summary>True when the text was cut to the model's limit.</summary>
+    public bool Truncated { get; init; }
+}
+
 
 /// <summary>
 /// Pre-processing, model run and post-processing for classification models. Free of any transport: the HTTP
 /// API, batch consumers and benchmarks all call it.
 /// </summary>
-public sealed class InferenceEngine(ModelRepository repository, IOptions<InferenceOptions> options, InferenceTelemetry telemetry)
+public sealed partial class InferenceEngine(ModelRepository repository, IOptions<InferenceOptions> options, InferenceTelemetry telemetry)
 {
     private readonly InferenceOptions _options = options.Value;
 
@@ -71,29 +79,6 @@ public sealed class InferenceEngine(ModelRepository repository, IOptions<Inferen
         model.Statistics.RecordRequest(success: false, elapsed);
     }
 
-    public Task<ClassificationResult> ClassifyTextAsync(ModelVersion model, string text, CancellationToken cancellationToken) =>
-        ClassifyTextAsync(model, text, InferencePriority.Online, cancellationToken);
-
-    public Task<ClassificationResult> ClassifyTextAsync(ModelVersion model, string text, InferencePriority priority, CancellationToken cancellationToken)
-    {
-        if (text.Length > _options.MaxTextCharacters)
-        {
-            throw new InferenceException(InferenceErrorKind.PayloadTooLarge,
-                $"Text is {text.Length:N0} characters; at most {_options.MaxTextCharacters:N0} are accepted.");
-        }
-
-        return MeasureAsync(model, async () =>
-        {
-            EncodedText encoded;
-            using (InferenceTelemetry.ActivitySource.StartActivity("preprocess"))
-            {
-                encoded = model.TextEncoder!.Encode(text);
-            }
-            var output = await model.InferTextAsync(encoded, priority, cancellationToken);
-            return Postprocess(model, output, model.Labels.Count == 0 ? int.MaxValue : model.Labels.Count);
-        });
-    }
-
     public Task<ClassificationResult> ClassifyImageAsync(ModelVersion model, byte[] image, int top, CancellationToken cancellationToken) =>
         ClassifyImageAsync(model, image, top, InferencePriority.Online, cancellationToken);
 
@@ -116,7 +101,10 @@ public sealed class InferenceEngine(ModelRepository repository, IOptions<Inferen
         });
     }
 
-    private ModelVersion Resolve(string name, int? version, string task, string what)
+    private ModelVersion Resolve(string name, int? version, string task, string what) =>
+        Resolve(name, version, model => model.Configuration.Task == task, $"it does not classify {what}");
+
+    private ModelVersion Resolve(string name, int? version, Func<ModelVersion, bool> serves, string refusal)
     {
         if (version is < 1)
         {
@@ -124,11 +112,12 @@ public sealed class InferenceEngine(ModelRepository repository, IOptions<Inferen
         }
 
         var model = repository.Resolve(name, version);
-        return model.Configuration.Task == task
+        return serves(model)
             ? model
-            : throw InferenceException.InvalidInput($"Model '{name}' is a {model.Configuration.Task} model; it does not classify {what}.");
+            : throw InferenceException.InvalidInput($"Model '{name}' is a {model.Configuration.Task} model; {refusal}.");
     }
 
+    /// <summary>Softmax (or, for a multi-label model, a sigmoid per label) and ranking; multi-label answers list the labels at or above the threshold.</summary>
     private static ClassificationResult Postprocess(ModelVersion model, float[] output, int top)
     {
         using var _ = InferenceTelemetry.ActivitySource.StartActivity("postprocess");
@@ -136,13 +125,29 @@ public sealed class InferenceEngine(ModelRepository repository, IOptions<Inferen
         if (model.Configuration.OutputKind == "logits")
         {
             probabilities = new float[output.Length];
-            ClassificationMath.Softmax(output, probabilities);
+            if (model.Head.MultiLabel)
+            {
+                ClassificationMath.Sigmoid(output, probabilities);
+            }
+            else
+            {
+                ClassificationMath.Softmax(output, probabilities);
+            }
         }
         var ranked = ClassificationMath.TopK(probabilities, model.Labels, top);
-        return new ClassificationResult(model.Name, model.Version, ranked[0].Label, ranked[0].Score, ranked, 0);
+        return new ClassificationResult(model.Name, model.Version, ranked[0].Label, ranked[0].Score, ranked, 0)
+        {
+            Labels = model.Head.MultiLabel
+                ? [.. ClassificationMath.TopK(probabilities, model.Labels, probabilities.Length).Where(score => score.Score >= model.Head.Threshold).Select(score => score.Label)]
+                : null,
+        };
     }
 
-    private async Task<ClassificationResult> MeasureAsync(ModelVersion model, Func<Task<ClassificationResult>> predict)
+    private Task<ClassificationResult> MeasureAsync(ModelVersion model, Func<Task<ClassificationResult>> predict) =>
+        MeasureAsync(model, predict, (result, milliseconds) => result with { InferenceTimeMs = milliseconds });
+
+    /// <summary>Runs one request, counting it (success or error kind) and stamping the time it took on its result.</summary>
+    private async Task<TResult> MeasureAsync<TResult>(ModelVersion model, Func<Task<TResult>> predict, Func<TResult, double, TResult> stamp)
     {
         var started = Stopwatch.GetTimestamp();
         try
@@ -151,7 +156,7 @@ public sealed class InferenceEngine(ModelRepository repository, IOptions<Inferen
             var elapsed = Stopwatch.GetElapsedTime(started);
             telemetry.RecordPrediction(model.Name, model.Version, "success", elapsed.TotalMilliseconds);
             model.Statistics.RecordRequest(success: true, elapsed);
-            return result with { InferenceTimeMs = Math.Round(elapsed.TotalMilliseconds, 3) };
+            return stamp(result, Math.Round(elapsed.TotalMilliseconds, 3));
         }
         catch (InferenceException exception)
         {

@@ -6,7 +6,7 @@ namespace Inference.Tests;
 /// A temporary model repository whose folders hold the project's own <c>model.json</c> and link to the
 /// shared reference models, the way an operator adds a third-party model.
 /// </summary>
-public sealed class ReferenceModelRoot : IDisposable
+public sealed partial class ReferenceModelRoot : IDisposable
 {
     public ReferenceModelRoot()
     {
@@ -32,6 +32,8 @@ public sealed class ReferenceModelRoot : IDisposable
                          "mean": [0], "std": [1] }
             }
             """);
+
+        AddHuggingFaceModels();
 
         // Copies of the project's sentiment model: two versions for traffic splits, and models of their own for the
         // cache and analytics tests so no other test's traffic changes their numbers.

@@ -10,7 +10,10 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Inference.Api.Apis;
 
-/// <summary>A model as the catalogue lists it.</summary>
+/// <summary>
+/// A model as the catalogue lists it; for text models also the tokenizer it was read from (e.g. <c>tokenizer.json (BPE)</c>),
+/// the token limit, whether it is multi-label (and its threshold) and whether it can answer zero-shot questions (NLI).
+/// </summary>
 public sealed record ModelSummary(
     string Name,
     string? Task,
@@ -25,7 +28,12 @@ public sealed record ModelSummary(
     long? MemoryBytes,
     int? MaxBatchSize,
     IReadOnlyList<TensorDescription> Inputs,
-    IReadOnlyList<TensorDescription> Outputs)
+    IReadOnlyList<TensorDescription> Outputs,
+    string? Tokenizer,
+    int? MaxSequenceLength,
+    bool MultiLabel,
+    float? Threshold,
+    bool ZeroShot)
 {
     public static ModelSummary From(ModelEntry entry)
     {
@@ -44,7 +52,12 @@ public sealed record ModelSummary(
             latest?.MemoryBytes,
             latest is null ? null : latest.Batching.Enabled ? latest.Batching.MaxBatchSize : 1,
             latest?.Inputs ?? [],
-            latest?.Outputs ?? []);
+            latest?.Outputs ?? [],
+            latest?.TextEncoder?.Kind,
+            latest?.TextEncoder?.MaxSequenceLength,
+            latest?.Head.MultiLabel ?? false,
+            latest?.Head.MultiLabel == true ? latest.Head.Threshold : null,
+            latest?.EntailmentLabels is not null);
     }
 }
 

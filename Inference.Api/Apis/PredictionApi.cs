@@ -2,6 +2,7 @@ using Inference.Api.Caching;
 using Inference.Api.RateLimiting;
 using Inference.Api.Security;
 using Inference.Api.Serving;
+using Inference.Engine;
 using Inference.Engine.Errors;
 using Inference.Engine.Repository;
 using Microsoft.AspNetCore.Http.Features;
@@ -28,8 +29,10 @@ public static class PredictionApi
         api.MapPost("/text", PredictText)
             .WithName("PredictText")
             .WithSummary("Classify a text")
-            .WithDescription("Runs a text-classification model (default: sentiment). Without a version the model's traffic split chooses one "
-                + "(sticky by clientId, X-Client-Id or API key). Texts longer than the model's token limit are refused with 400, not truncated. "
+            .WithDescription("Runs a text-classification model (default: sentiment) on a text, or a pair with textPair. Without a version the "
+                + "model's traffic split chooses one (sticky by clientId, X-Client-Id or API key). Texts longer than the model's token limit are "
+                + "refused with 400 unless \"truncation\": true (then cut as Hugging Face does, and \"truncated\": true). A multi-label model "
+                + "scores every label with a sigmoid and lists those at or above its threshold in \"labels\". "
                 + "Cache-Control: no-cache, ?cache=false or \"cache\": false skip the cache; X-Cache and X-Model-Version say what answered.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -59,7 +62,7 @@ public static class PredictionApi
 
         var call = new ServingCall("predict/text", request.Model, request.Version,
             PredictionHeaders.StickyId(context, request.ClientId), PredictionHeaders.KeyId(context), PredictionHeaders.UseCache(context.Request, request.Cache));
-        var prediction = await services.Serving.PredictTextAsync(call, request.Text, cancellationToken);
+        var prediction = await services.Serving.PredictTextAsync(call, new TextInput(request.Text, request.TextPair, request.Truncation ?? false), cancellationToken);
         PredictionHeaders.Write(context.Response, prediction);
         return TypedResults.Ok(PredictionResponse.From(prediction.Result, prediction.Cache == CacheOutcome.Hit));
     }

@@ -38,10 +38,14 @@ public static class PredictionHeaders
                  && (cacheControl.NoCache || cacheControl.NoStore));
     }
 
-    public static void Write(HttpResponse response, ServedPrediction prediction)
+    public static void Write(HttpResponse response, ServedPrediction prediction) =>
+        Write(response, prediction.Result.Version, prediction.Cache);
+
+    /// <summary>X-Model-Version and X-Cache of any answer.</summary>
+    public static void Write(HttpResponse response, int version, CacheOutcome cache)
     {
-        response.Headers[ModelVersion] = prediction.Result.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        response.Headers[Cache] = prediction.Cache switch
+        response.Headers[ModelVersion] = version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        response.Headers[Cache] = cache switch
         {
             CacheOutcome.Hit => "HIT",
             CacheOutcome.Miss => "MISS",

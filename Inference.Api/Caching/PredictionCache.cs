@@ -50,12 +50,12 @@ public sealed class PredictionCache(
     public static string TagFor(string model) => $"model:{model.ToLowerInvariant()}";
 
     /// <summary>Returns the cached answer, or computes (and stores) it; the outcome says which.</summary>
-    public async Task<(ClassificationResult Result, CacheOutcome Outcome)> GetOrPredictAsync(
+    public async Task<(TResult Result, CacheOutcome Outcome)> GetOrPredictAsync<TResult>(
         ModelVersion model,
         string inputKind,
         string inputHash,
         bool useCache,
-        Func<CancellationToken, Task<ClassificationResult>> predict,
+        Func<CancellationToken, Task<TResult>> predict,
         CancellationToken cancellationToken)
     {
         var entryOptions = useCache ? EntryOptionsFor(model.Configuration) : null;

@@ -126,6 +126,7 @@ public static class ApplicationServiceExtensions
         app.MapOpenApi();
         app.MapScalarApiReference();
         app.MapPredictionApi();
+        app.MapLanguageApi();
         app.MapModelsApi();
         app.MapJobsApi();
         app.MapOpenInferenceApi();

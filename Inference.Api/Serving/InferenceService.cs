@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using System.Text.Json;
 using Inference.Api.Caching;
 using Inference.Api.Data;
 using Inference.Api.Routing;
@@ -24,16 +25,21 @@ public sealed partial class InferenceService(
     ShadowTraffic shadow,
     IOptions<InferenceOptions> options)
 {
-    public Task<ServedPrediction> PredictTextAsync(ServingCall call, string text, CancellationToken cancellationToken)
+    public Task<ServedPrediction> PredictTextAsync(ServingCall call, string text, CancellationToken cancellationToken) =>
+        PredictTextAsync(call, new TextInput(text), cancellationToken);
+
+    /// <summary>A text or pair; the cache keeps pairs and truncated answers apart from plain texts.</summary>
+    public Task<ServedPrediction> PredictTextAsync(ServingCall call, TextInput input, CancellationToken cancellationToken)
     {
-        var hash = PredictionCache.HashInput(Encoding.UTF8.GetBytes(text));
+        var plain = input.TextPair is null && !input.Truncation;
+        var hash = PredictionCache.HashInput(plain ? Encoding.UTF8.GetBytes(input.Text) : JsonSerializer.SerializeToUtf8Bytes(input));
         return PredictAsync(
             call with { Model = call.Model ?? options.Value.DefaultTextModel },
             engine.ResolveTextModel,
-            "text",
+            plain ? "text" : "text-input",
             hash,
-            call.Logged ? log.Preview(text) : null,
-            (model, priority, token) => engine.ClassifyTextAsync(model, text, priority, token),
+            call.Logged ? log.Preview(input.Text) : null,
+            (model, priority, token) => engine.ClassifyTextAsync(model, input, priority, token),
             cancellationToken);
     }
 
@@ -59,6 +65,24 @@ public sealed partial class InferenceService(
         Func<ModelVersion, InferencePriority, CancellationToken, Task<ClassificationResult>> classify,
         CancellationToken cancellationToken)
     {
+        var served = await ServeAsync(call, resolve, inputKind, inputHash, preview, classify, PredictionSummary.Of, cancellationToken);
+        return new ServedPrediction(served.Result, served.Cache);
+    }
+
+    /// <summary>
+    /// Every answer's path: traffic split, resolution (which refuses a model of another task), cache, engine, log and
+    /// shadow copy. <paramref name="summarize"/> says what the log keeps of an answer.
+    /// </summary>
+    private async Task<ServedAnswer<TResult>> ServeAsync<TResult>(
+        ServingCall call,
+        Func<string?, int?, ModelVersion> resolve,
+        string inputKind,
+        string inputHash,
+        string? preview,
+        Func<ModelVersion, InferencePriority, CancellationToken, Task<TResult>> classify,
+        Func<TResult, PredictionSummary> summarize,
+        CancellationToken cancellationToken)
+    {
         var started = Stopwatch.GetTimestamp();
         var decision = router.Route(call.Model!, call.Version, call.StickyId);
         ModelVersion? model = null;
@@ -70,16 +94,16 @@ public sealed partial class InferenceService(
                 model, inputKind, inputHash, call.UseCache, token => classify(served, call.Priority, token), cancellationToken);
             if (call.Logged && log.Enabled)
             {
-                log.Add(PredictionRecords.Classification(call, model.Name, model.Version, inputHash, preview, started, result,
+                log.Add(PredictionRecords.Classification(call, model.Name, model.Version, inputHash, preview, started, summarize(result),
                     outcome == CacheOutcome.Hit, error: null, shadow: false));
             }
 
             if (decision.ShadowVersion is { } shadowVersion && shadowVersion != model.Version)
             {
-                Mirror(call, resolve, shadowVersion, inputHash, preview, classify);
+                Mirror(call, resolve, shadowVersion, inputHash, preview, classify, summarize);
             }
 
-            return new ServedPrediction(result, outcome);
+            return new ServedAnswer<TResult>(result, model.Version, outcome);
         }
         catch (Exception exception) when (exception is not OperationCanceledException && call.Logged)
         {
@@ -90,13 +114,14 @@ public sealed partial class InferenceService(
     }
 
     /// <summary>Runs the request again on the shadow version, in the background; its answer is only logged.</summary>
-    private void Mirror(
+    private void Mirror<TResult>(
         ServingCall call,
         Func<string?, int?, ModelVersion> resolve,
         int version,
         string inputHash,
         string? preview,
-        Func<ModelVersion, InferencePriority, CancellationToken, Task<ClassificationResult>> classify)
+        Func<ModelVersion, InferencePriority, CancellationToken, Task<TResult>> classify,
+        Func<TResult, PredictionSummary> summarize)
     {
         var traceId = Activity.Current?.TraceId.ToHexString();
         shadow.TryStart(call.Model!, version, async token =>
@@ -106,7 +131,7 @@ public sealed partial class InferenceService(
             {
                 var model = resolve(call.Model, version);
                 var result = await classify(model, InferencePriority.Background, token);
-                log.Add(PredictionRecords.Classification(call, model.Name, version, inputHash, preview, started, result, false, null,
+                log.Add(PredictionRecords.Classification(call, model.Name, version, inputHash, preview, started, summarize(result), false, null,
                     shadow: true, traceId));
             }
             catch (Exception exception) when (exception is not OperationCanceledException)

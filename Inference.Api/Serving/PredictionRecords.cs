@@ -24,7 +24,7 @@ public static class PredictionRecords
         string inputHash,
         string? preview,
         long started,
-        ClassificationResult? result,
+        PredictionSummary? result,
         bool cached,
         string? error,
         bool shadow,

@@ -33,6 +33,19 @@ public static class ClassificationMath
         }
     }
 
+    /// <summary>The logistic function per value: independent probabilities for multi-label models.</summary>
+    public static void Sigmoid(ReadOnlySpan<float> logits, Span<float> probabilities)
+    {
+        if (logits.Length != probabilities.Length)
+        {
+            throw new ArgumentException("Input and output lengths differ.", nameof(probabilities));
+        }
+        for (var i = 0; i < logits.Length; i++)
+        {
+            probabilities[i] = 1f / (1f + MathF.Exp(-logits[i]));
+        }
+    }
+
     /// <summary>The <paramref name="count"/> highest scores, best first; ties keep the lower class index first.</summary>
     public static ClassScore[] TopK(ReadOnlySpan<float> probabilities, IReadOnlyList<string> labels, int count)
     {

@@ -33,5 +33,11 @@ public sealed class InferenceOptions
 
     public int MaxTextCharacters { get; set; } = 20_000;
 
+    /// <summary>Most candidate labels one zero-shot request may name (each is one model run).</summary>
+    public int MaxCandidateLabels { get; set; } = 100;
+
+    /// <summary>Most texts one embedding request may carry.</summary>
+    public int MaxEmbeddingTexts { get; set; } = 128;
+
     public TimeSpan CacheDuration { get; set; } = TimeSpan.FromMinutes(10);
 }

@@ -11,6 +11,11 @@ public static class ModelTasks
     public const string TextClassification = "text-classification";
     public const string ImageClassification = "image-classification";
 
+    /// <summary>An encoder whose hidden states become embeddings (Hugging Face's feature-extraction task).</summary>
+    public const string FeatureExtraction = "feature-extraction";
+
+    public static readonly string[] All = [TextClassification, ImageClassification, FeatureExtraction, Tensor];
+
     /// <summary>No pre- or post-processing: served as raw tensors over the Open Inference Protocol only.</summary>
     public const string Tensor = "tensor";
 }
@@ -31,10 +36,22 @@ public sealed record ModelConfiguration
     /// <summary>One label per line (ImageNet <c>synset.txt</c> lines like <c>n01443537 goldfish, Carassius auratus</c> become <c>goldfish</c>).</summary>
     public string? LabelsFile { get; init; }
 
-    /// <summary><c>logits</c> (softmax is applied) or <c>probabilities</c> (used as they are).</summary>
+    /// <summary><c>logits</c> (softmax is applied, or sigmoid for multi-label) or <c>probabilities</c> (used as they are).</summary>
     public string OutputKind { get; init; } = "logits";
 
-    /// <summary>Output tensor to read; the model's first output when absent.</summary>
+    /// <summary>
+    /// Independent labels: sigmoid per label, and every label at or above <see cref="Threshold"/> applies. When absent,
+    /// config.json's <c>problem_type</c> decides (<c>multi_label_classification</c>).
+    /// </summary>
+    public bool? MultiLabel { get; init; }
+
+    /// <summary>The score from which a label of a multi-label model applies (default 0.5).</summary>
+    public float? Threshold { get; init; }
+
+    /// <summary>Embedding pooling of a feature-extraction model, <c>mean</c> or <c>cls</c>; else a sentence-transformers 1_Pooling/config.json, else mean.</summary>
+    public string? Pooling { get; init; }
+
+    /// <summary>Output tensor to read; when absent <c>logits</c> (classifiers) or <c>sentence_embedding</c> / <c>last_hidden_state</c> (encoders) if the model has it, else its first output.</summary>
     public string? Output { get; init; }
 
     /// <summary>Image input tensor; the model's first input when absent.</summary>

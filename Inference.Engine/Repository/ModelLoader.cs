@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Inference.Engine.Errors;
 using Inference.Engine.Execution;
 using Inference.Engine.Processing;
+using Inference.Engine.Processing.Tokenization;
 using Inference.Engine.Tensors;
 using Microsoft.ML.OnnxRuntime;
 
@@ -15,9 +16,15 @@ public sealed partial class ModelLoader(InferenceOptions options, SemaphoreSlim?
     public const string ConfigurationFileName = "model.json";
     public const string ModelFileName = "model.onnx";
 
+    /// <summary>model.json when the folder has one; else what a Hugging Face export's config.json says.</summary>
     public static ModelConfiguration ReadConfiguration(string modelDirectory)
     {
         var path = Path.Combine(modelDirectory, ConfigurationFileName);
+        if (!File.Exists(path))
+        {
+            return HuggingFaceModelConfiguration.Infer(modelDirectory);
+        }
+
         ModelConfiguration? configuration;
         try
         {
@@ -32,14 +39,21 @@ public sealed partial class ModelLoader(InferenceOptions options, SemaphoreSlim?
         {
             throw new ArgumentException($"{ConfigurationFileName} is empty.");
         }
-        if (configuration.Task is not (ModelTasks.TextClassification or ModelTasks.ImageClassification or ModelTasks.Tensor))
+        if (!ModelTasks.All.Contains(configuration.Task))
         {
-            throw new ArgumentException(
-                $"task '{configuration.Task}' is not supported; use {ModelTasks.TextClassification}, {ModelTasks.ImageClassification} or {ModelTasks.Tensor}.");
+            throw new ArgumentException($"task '{configuration.Task}' is not supported; use {string.Join(", ", ModelTasks.All)}.");
         }
         if (configuration.OutputKind is not ("logits" or "probabilities"))
         {
             throw new ArgumentException($"outputKind '{configuration.OutputKind}' is not logits or probabilities.");
+        }
+        if (configuration.Threshold is <= 0 or >= 1)
+        {
+            throw new ArgumentException($"threshold {configuration.Threshold} is not between 0 and 1.");
+        }
+        if (configuration.Pooling is not (null or EmbeddingPooling.Mean or EmbeddingPooling.Cls))
+        {
+            throw new ArgumentException($"pooling '{configuration.Pooling}' is not {EmbeddingPooling.Mean} or {EmbeddingPooling.Cls}.");
         }
         if (configuration.VersionPolicy is not ("latest" or "all" or "specific")
             || (configuration.VersionPolicy == "specific" && configuration.Versions is not { Count: > 0 })
@@ -78,16 +92,19 @@ public sealed partial class ModelLoader(InferenceOptions options, SemaphoreSlim?
 
         var (session, provider) = ExecutionProviders.CreateSession(
             modelPath, configuration.ExecutionProvider ?? options.ExecutionProvider, SessionSettingsFor($"{name}-{version}-{fingerprint}"));
+        TextEncoder? textEncoder = null;
         try
         {
-            var textEncoder = configuration.Task == ModelTasks.TextClassification
-                ? CreateTextEncoder(configuration, modelDirectory, versionDirectory)
-                : null;
+            var huggingFace = new HuggingFaceFolder(versionDirectory, modelDirectory);
             var imagePreprocessor = configuration.Task == ModelTasks.ImageClassification
                 ? new ImagePreprocessor(configuration.Image ?? new ImageSettings(), options.MaxImagePixels)
                 : null;
             var labels = LoadLabels(configuration, modelDirectory, versionDirectory);
-            var parts = new ModelVersionParts(name, version, configuration, labels, session, provider, fingerprint, bytes, textEncoder, imagePreprocessor);
+            var head = OutputHeadSettings.Read(configuration, huggingFace);
+            textEncoder = configuration.Task is ModelTasks.TextClassification or ModelTasks.FeatureExtraction
+                ? TextEncoder.Load(huggingFace, configuration.Text ?? new TextSettings())
+                : null;
+            var parts = new ModelVersionParts(name, version, configuration, labels, head, session, provider, fingerprint, bytes, textEncoder, imagePreprocessor);
             var model = new ModelVersion(parts, options.Batching, globalLock, observer);
             try
             {
@@ -103,6 +120,7 @@ public sealed partial class ModelLoader(InferenceOptions options, SemaphoreSlim?
         }
         catch
         {
+            textEncoder?.Dispose();
             session.Dispose();
             throw;
         }
@@ -120,14 +138,6 @@ public sealed partial class ModelLoader(InferenceOptions options, SemaphoreSlim?
         },
         string.IsNullOrEmpty(options.OptimizedModelCacheDirectory) ? null : Path.Combine(options.OptimizedModelCacheDirectory, cacheKey));
 
-    private static TextEncoder CreateTextEncoder(ModelConfiguration configuration, string modelDirectory, string versionDirectory)
-    {
-        var text = configuration.Text ?? new TextSettings();
-        var vocabulary = FindFile(text.VocabFile, versionDirectory, modelDirectory)
-            ?? throw new ArgumentException($"vocabulary '{text.VocabFile}' was found neither in {versionDirectory} nor in {modelDirectory}.");
-        return new TextEncoder(vocabulary, text.Lowercase, text.MaxSequenceLength);
-    }
-
     /// <summary>
     /// The first runs allocate and plan; doing them here, at batch 1 and at the largest batch, keeps that
     /// cost off the first callers' latency.
@@ -137,7 +147,7 @@ public sealed partial class ModelLoader(InferenceOptions options, SemaphoreSlim?
         var largest = model.Batching.Enabled ? model.Batching.MaxBatchSize : 1;
         if (model.TextEncoder is not null)
         {
-            var sample = model.TextEncoder.Encode("a representative sentence to plan and allocate the model's first runs before serving");
+            var sample = model.TextEncoder.Encode("a representative sentence to plan and allocate the model's first runs before serving", null, truncate: true);
             model.RunTextBatch([sample]);
             if (largest > 1)
             {

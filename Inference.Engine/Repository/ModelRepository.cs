@@ -78,7 +78,8 @@ public sealed class ModelRepository : IDisposable
     {
         var directory = DiscoverModels().Where(model => string.Equals(model.Name, name, StringComparison.OrdinalIgnoreCase))
             .Select(model => model.Directory).FirstOrDefault()
-            ?? throw InferenceException.ModelNotFound($"No folder named '{name}' with a {ModelLoader.ConfigurationFileName} exists under the model roots.");
+            ?? throw InferenceException.ModelNotFound(
+                $"No folder named '{name}' with a {ModelLoader.ConfigurationFileName} or a version folder exists under the model roots.");
 
         await _changes.WaitAsync(cancellationToken);
         try
@@ -172,7 +173,7 @@ public sealed class ModelRepository : IDisposable
             foreach (var directory in System.IO.Directory.EnumerateDirectories(root).Order(StringComparer.Ordinal))
             {
                 var name = Path.GetFileName(directory);
-                if (!File.Exists(Path.Combine(directory, ModelLoader.ConfigurationFileName)))
+                if (!IsModelFolder(directory))
                 {
                     continue;
                 }
@@ -185,6 +186,11 @@ public sealed class ModelRepository : IDisposable
             }
         }
     }
+
+    /// <summary>A folder with model.json, or a drop-in with numbered version folders (a Hugging Face export); data folders are not models.</summary>
+    private static bool IsModelFolder(string directory) =>
+        File.Exists(Path.Combine(directory, ModelLoader.ConfigurationFileName))
+        || System.IO.Directory.EnumerateDirectories(directory).Any(version => int.TryParse(Path.GetFileName(version), out var number) && number > 0);
 
     private ModelEntry LoadModel(string name, string modelDirectory)
     {

@@ -7,42 +7,50 @@ namespace Inference.Engine.Repository;
 /// <summary>One ONNX Runtime run of a batch, as the batchers call it.</summary>
 public sealed partial class ModelVersion
 {
-    /// <summary>Texts padded to the longest in the batch (not to the model maximum), one output row each, in order.</summary>
+    /// <summary>
+    /// Texts padded to the longest in the batch (not to the model maximum), one output row each, in order. An output of
+    /// token states ([batch, tokens, hidden]) comes back as each text's own tokens only, without the padding.
+    /// </summary>
     public float[][] RunTextBatch(IReadOnlyList<EncodedText> texts)
     {
         var count = texts.Count;
         var length = texts.Max(text => text.Length);
         var size = count * length;
-        var ids = ArrayPool<long>.Shared.Rent(size);
-        var mask = ArrayPool<long>.Shared.Rent(size);
-        var tokenTypes = _inputNames.Length == 3 ? ArrayPool<long>.Shared.Rent(size) : null;
+        var buffers = new long[_inputNames.Length][];
+        var values = new OrtValue[_inputNames.Length];
         try
         {
-            for (var row = 0; row < count; row++)
-            {
-                var text = texts[row];
-                var idsRow = ids.AsSpan(row * length, length);
-                text.InputIds.CopyTo(idsRow);
-                idsRow[text.Length..].Fill(TextEncoder!.PaddingId);
-                var maskRow = mask.AsSpan(row * length, length);
-                text.AttentionMask.CopyTo(maskRow);
-                maskRow[text.Length..].Clear();
-            }
-            tokenTypes?.AsSpan(0, size).Clear();
-
             long[] shape = [count, length];
-            using var idsValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, ids.AsMemory(0, size), shape);
-            using var maskValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, mask.AsMemory(0, size), shape);
-            using var typesValue = tokenTypes is null ? null : OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, tokenTypes.AsMemory(0, size), shape);
-            return Run(typesValue is null ? [idsValue, maskValue] : [idsValue, maskValue, typesValue], count);
+            for (var input = 0; input < _inputNames.Length; input++)
+            {
+                var buffer = buffers[input] = ArrayPool<long>.Shared.Rent(size);
+                var name = _inputNames[input];
+                for (var row = 0; row < count; row++)
+                {
+                    var text = texts[row];
+                    var (source, padding) = name switch
+                    {
+                        TextInputs.InputIds => (text.InputIds, TextEncoder!.PaddingId),
+                        TextInputs.AttentionMask => (text.AttentionMask, 0L),
+                        _ => (text.TokenTypeIds, 0L),
+                    };
+                    var target = buffer.AsSpan(row * length, length);
+                    source.CopyTo(target);
+                    target[text.Length..].Fill(padding);
+                }
+                values[input] = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, buffer.AsMemory(0, size), shape);
+            }
+            return Run(values, count, texts);
         }
         finally
         {
-            ArrayPool<long>.Shared.Return(ids);
-            ArrayPool<long>.Shared.Return(mask);
-            if (tokenTypes is not null)
+            foreach (var value in values)
             {
-                ArrayPool<long>.Shared.Return(tokenTypes);
+                value?.Dispose();
+            }
+            foreach (var buffer in buffers.Where(buffer => buffer is not null))
+            {
+                ArrayPool<long>.Shared.Return(buffer);
             }
         }
     }
@@ -69,16 +77,19 @@ public sealed partial class ModelVersion
         }
     }
 
-    private float[][] Run(OrtValue[] inputs, int rows)
+    private float[][] Run(OrtValue[] inputs, int rows, IReadOnlyList<EncodedText>? texts = null)
     {
         using var runOptions = new RunOptions();
         using var outputs = _session.Run(runOptions, _inputNames, inputs, _outputNames);
         var values = outputs[0].GetTensorDataAsSpan<float>();
+        var shape = outputs[0].GetTensorTypeAndShape().Shape;
         var rowLength = values.Length / rows;
         var result = new float[rows][];
         for (var row = 0; row < rows; row++)
         {
-            result[row] = values.Slice(row * rowLength, rowLength).ToArray();
+            // Token states: keep the text's own tokens, so pooling never sees the batch's padding.
+            var kept = texts is not null && shape.Length == 3 ? texts[row].Length * (int)shape[2] : rowLength;
+            result[row] = values.Slice(row * rowLength, kept).ToArray();
         }
         return result;
     }

@@ -29,19 +29,20 @@ public sealed partial class ModelVersion : IMeasuredModel, IDisposable
 
     internal ModelVersion(ModelVersionParts parts, BatchingOptions batching, SemaphoreSlim? globalLock, IBatchObserver? observer)
     {
-        (Name, Version, Configuration, Labels, Provider, Fingerprint, ModelBytes, TextEncoder, ImagePreprocessor) =
-            (parts.Name, parts.Version, parts.Configuration, parts.Labels, parts.Provider, parts.Fingerprint, parts.ModelBytes,
+        (Name, Version, Configuration, Labels, Head, Provider, Fingerprint, ModelBytes, TextEncoder, ImagePreprocessor) =
+            (parts.Name, parts.Version, parts.Configuration, parts.Labels, parts.Head, parts.Provider, parts.Fingerprint, parts.ModelBytes,
              parts.TextEncoder, parts.ImagePreprocessor);
         _session = parts.Session;
         _globalLock = globalLock;
         Inputs = Describe(_session.InputMetadata);
         Outputs = Describe(_session.OutputMetadata);
-        _outputNames = [Configuration.Output ?? _session.OutputNames[0]];
+        _outputNames = [Configuration.Output ?? DefaultOutput(_session, Configuration.Task)];
         if (!_session.OutputMetadata.ContainsKey(_outputNames[0]))
         {
             throw new ArgumentException($"output '{_outputNames[0]}' is not among the model's outputs ({string.Join(", ", _session.OutputNames)}).");
         }
-        _inputNames = TextEncoder is not null ? TextInputNames(_session) : [Configuration.Input ?? _session.InputNames[0]];
+        _inputNames = TextEncoder is not null ? TextInputs.Of(_session) : [Configuration.Input ?? _session.InputNames[0]];
+        EntailmentLabels = ZeroShotLabels.Find(Labels);
         if (!_session.InputMetadata.TryGetValue(_inputNames[0], out var mainInput))
         {
             throw new ArgumentException($"input '{_inputNames[0]}' is not among the model's inputs ({string.Join(", ", _session.InputNames)}).");
@@ -75,6 +76,12 @@ public sealed partial class ModelVersion : IMeasuredModel, IDisposable
 
     public IReadOnlyList<string> Labels { get; }
 
+    /// <summary>Multi-label or not, threshold, default pooling.</summary>
+    public OutputHeadSettings Head { get; }
+
+    /// <summary>Where entailment and contradiction are among the labels of an NLI model; null for other models.</summary>
+    public ZeroShotLabels? EntailmentLabels { get; }
+
     public ExecutionProviderChoice Provider { get; }
 
     /// <summary>Content hash of the ONNX file: answers cached for one file are never served for another.</summary>
@@ -95,6 +102,9 @@ public sealed partial class ModelVersion : IMeasuredModel, IDisposable
     public IReadOnlyList<TensorDescription> Inputs { get; }
 
     public IReadOnlyList<TensorDescription> Outputs { get; }
+
+    /// <summary>The output the task reads (logits, an encoder's states, ...).</summary>
+    public string OutputName => _outputNames[0];
 
     /// <summary>Validates and runs raw tensor requests against this version's session.</summary>
     public TensorRunner Tensors { get; }
@@ -220,19 +230,16 @@ public sealed partial class ModelVersion : IMeasuredModel, IDisposable
         _tensorBatcher?.Dispose();
         SpinWait.SpinUntil(() => Volatile.Read(ref _runsOutsideBatcher) == 0, TimeSpan.FromSeconds(30));
         _session.Dispose();
+        TextEncoder?.Dispose();
     }
 
-    private static string[] TextInputNames(InferenceSession session)
+    /// <summary>The classifier's <c>logits</c>, an encoder's pooled or token states, else the first output.</summary>
+    private static string DefaultOutput(InferenceSession session, string task)
     {
-        string[] required = ["input_ids", "attention_mask"];
-        foreach (var name in required)
-        {
-            if (!session.InputMetadata.TryGetValue(name, out var metadata) || metadata.ElementDataType != TensorElementType.Int64)
-            {
-                throw new ArgumentException($"a text-classification model needs an int64 input '{name}'; it has {string.Join(", ", session.InputNames)}.");
-            }
-        }
-        return session.InputMetadata.ContainsKey("token_type_ids") ? [.. required, "token_type_ids"] : required;
+        string[] preferred = task == ModelTasks.FeatureExtraction
+            ? ["sentence_embedding", "last_hidden_state", "token_embeddings"]
+            : ["logits"];
+        return preferred.FirstOrDefault(session.OutputMetadata.ContainsKey) ?? session.OutputNames[0];
     }
 
     private static TensorDescription[] Describe(IReadOnlyDictionary<string, NodeMetadata> metadata) =>
@@ -251,6 +258,7 @@ internal sealed record ModelVersionParts(
     int Version,
     ModelConfiguration Configuration,
     IReadOnlyList<string> Labels,
+    OutputHeadSettings Head,
     InferenceSession Session,
     ExecutionProviderChoice Provider,
     string Fingerprint,

@@ -24,6 +24,11 @@ public static class MatrixRestRequests
     {
         ["POST /api/predict/text"] = Fixed(_ => Json(HttpMethod.Post, "/api/predict/text", new { text = "A fine film" })),
         ["POST /api/predict/image"] = Fixed(_ => ImageUpload()),
+        // No NLI or encoder model in every fixture: a caller let through reaches the engine and hears "wrong task" (400).
+        ["POST /api/predict/zero-shot"] = Fixed(_ => Json(HttpMethod.Post, "/api/predict/zero-shot",
+            new { model = "sentiment", text = "A fine film", candidateLabels = new[] { "praise" } })),
+        ["POST /api/predict/embedding"] = Fixed(_ => Json(HttpMethod.Post, "/api/predict/embedding", new { model = "sentiment", text = "A fine film" })),
+        ["POST /api/models/{name}/tokenize"] = Fixed(_ => Json(HttpMethod.Post, "/api/models/sentiment/tokenize", new { text = "A fine film" })),
         ["GET /api/models"] = Fixed(_ => Get("/api/models")),
         ["GET /api/models/{name}"] = Fixed(_ => Get("/api/models/sentiment")),
         ["POST /api/admin/models/{name}/load"] = Fixed(s => Post($"/api/admin/models/{s.Model}/load")),
