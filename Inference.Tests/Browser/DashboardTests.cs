@@ -11,7 +11,8 @@ public sealed class DashboardTests(AppHostFixture fixture)
     [Fact]
     public async Task PredictPageClassifiesTextInTheBrowser()
     {
-        await using var session = await BrowserSession.OpenAsync(fixture.DashboardUrl);
+        // Other text models are served beside it (the Hugging Face test models): the link names the one to use.
+        await using var session = await BrowserSession.OpenAsync(fixture.DashboardUrl, "/predict?model=sentiment");
         await session.RunAsync(async page =>
         {
             await page.FillAsync("#text-input", "What a wonderful film, the acting was superb and I loved the ending.");

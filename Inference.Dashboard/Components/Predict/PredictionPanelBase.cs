@@ -25,6 +25,10 @@ public abstract class PredictionPanelBase : ComponentBase, IDisposable
     [Parameter]
     public bool IsActive { get; set; }
 
+    /// <summary>The model to start from when it is served (a link's <c>?model=</c>); otherwise the first one.</summary>
+    [Parameter]
+    public string? PreferredModel { get; set; }
+
     protected string? SelectedModel { get; set; }
 
     protected bool IsBusy { get; set; }
@@ -39,10 +43,10 @@ public abstract class PredictionPanelBase : ComponentBase, IDisposable
 
     protected override void OnParametersSet()
     {
-        // Keep the user's choice while it is still served; otherwise start from the first model.
+        // Keep the user's choice while it is still served; otherwise start from the preferred model, else the first.
         if (SelectedModel is null || !Models.Any(model => model.Name == SelectedModel))
         {
-            SelectedModel = Models.FirstOrDefault()?.Name;
+            SelectedModel = Models.FirstOrDefault(model => model.Name == PreferredModel)?.Name ?? Models.FirstOrDefault()?.Name;
         }
     }
 
