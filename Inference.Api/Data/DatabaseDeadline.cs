@@ -7,8 +7,11 @@ namespace Inference.Api.Data;
 /// </summary>
 public static class DatabaseDeadline
 {
-    /// <summary>Long enough for any single statement these routes run; far shorter than a client's patience.</summary>
-    public static readonly TimeSpan Default = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// Long enough for any single statement these routes run; far shorter than a client's patience. Set once at start
+    /// from <c>Inference:Dependencies:DatabaseDeadline</c>.
+    /// </summary>
+    public static TimeSpan Default { get; set; } = TimeSpan.FromSeconds(2);
 
     public static async Task<T> RunAsync<T>(Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken, TimeSpan? timeout = null)
     {
@@ -17,9 +20,10 @@ public static class DatabaseDeadline
         deadline.CancelAfter(limit);
         try
         {
-            return await operation(deadline.Token);
+            // WaitAsync: the request leaves at the deadline even while the driver still waits to cancel on a frozen server.
+            return await operation(deadline.Token).WaitAsync(limit, cancellationToken);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception exception) when (exception is OperationCanceledException or TimeoutException && !cancellationToken.IsCancellationRequested)
         {
             throw new TimeoutException($"The database did not answer within {limit.TotalSeconds:0.#} s.");
         }

@@ -30,12 +30,12 @@ public sealed class BatchJobStore(IServiceScopeFactory scopes)
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<InferenceDbContext>();
         db.BatchJobs.Add(job);
-        await db.SaveChangesAsync(cancellationToken);
+        await DatabaseDeadline.RunAsync(token => db.SaveChangesAsync(token), cancellationToken);
     }
 
     public Task MarkEnqueuedAsync(Guid id, CancellationToken cancellationToken) =>
-        UpdateAsync(db => db.BatchJobs.Where(job => job.Id == id)
-            .ExecuteUpdateAsync(set => set.SetProperty(job => job.EnqueuedAt, DateTimeOffset.UtcNow), cancellationToken));
+        UpdateAsync(db => DatabaseDeadline.RunAsync(token => db.BatchJobs.Where(job => job.Id == id)
+            .ExecuteUpdateAsync(set => set.SetProperty(job => job.EnqueuedAt, DateTimeOffset.UtcNow), token), cancellationToken));
 
     /// <summary>Removes a job whose items could not be queued, so a failed submission leaves nothing behind.</summary>
     public Task DeleteAsync(Guid id) =>
@@ -172,11 +172,11 @@ public sealed class BatchJobStore(IServiceScopeFactory scopes)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<InferenceDbContext>();
-        return await db.BatchJobResults.AsNoTracking()
+        return await DatabaseDeadline.RunAsync(token => db.BatchJobResults.AsNoTracking()
             .Where(result => result.JobId == jobId && result.ItemIndex > after)
             .OrderBy(result => result.ItemIndex)
             .Take(limit)
-            .ToListAsync(cancellationToken);
+            .ToListAsync(token), cancellationToken);
     }
 
     /// <summary>Every result of a job in item order, read from one cursor so memory stays flat for any job size.</summary>
