@@ -35,4 +35,16 @@ public static class DatabaseDeadline
             await operation(token);
             return true;
         }, cancellationToken, timeout);
+
+    /// <summary>
+    /// Runs <paramref name="operation"/> on a context of its own, created inside the deadline: a context stuck on a frozen
+    /// server is then disposed in the background once the driver gives up, never on the request that left at the deadline.
+    /// </summary>
+    public static Task<T> RunInScopeAsync<T>(
+        this IServiceScopeFactory scopes, Func<InferenceDbContext, CancellationToken, Task<T>> operation, CancellationToken cancellationToken) =>
+        RunAsync(async token =>
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            return await operation(scope.ServiceProvider.GetRequiredService<InferenceDbContext>(), token);
+        }, cancellationToken);
 }

@@ -136,11 +136,11 @@ public sealed partial class DependencyCircuit
         }
     }
 
-    [LoggerMessage(EventId = 4301, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 4311, Level = LogLevel.Warning,
         Message = "{Dependency} is unavailable ({Reason}); requests skip it (cache misses, local rate limits, last known keys) until it answers again")]
     private partial void LogDown(string dependency, string reason);
 
-    [LoggerMessage(EventId = 4302, Level = LogLevel.Information, Message = "{Dependency} answers again after {Seconds:0.#} s")]
+    [LoggerMessage(EventId = 4312, Level = LogLevel.Information, Message = "{Dependency} answers again after {Seconds:0.#} s")]
     private partial void LogUp(string dependency, double seconds);
 }
 

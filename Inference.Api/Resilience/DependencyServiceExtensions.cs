@@ -43,6 +43,8 @@ public static class DependencyServiceExtensions
             redis.ConnectTimeout = (int)options.RedisConnectTimeout.TotalMilliseconds;
             redis.SyncTimeout = (int)options.RedisCommandTimeout.TotalMilliseconds;
             redis.AsyncTimeout = (int)options.RedisCommandTimeout.TotalMilliseconds;
+            // Retry every half second, not with a growing back-off: a Redis that is back is used again within seconds.
+            redis.ReconnectRetryPolicy = new LinearRetry(500);
         });
 
         services.AddSingleton<DependencyCircuits>();
