@@ -51,14 +51,29 @@ public sealed class ApiProcess : IAsyncDisposable
             },
         };
         var process = Process.Start(start) ?? throw new InvalidOperationException("The API did not start.");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        // Kept for diagnosis under TestResults/ (ignored by git): the API's warnings and errors during the faults.
+        var log = Path.Combine(TestPaths.RepositoryRoot, "TestResults", "fault-api.log");
+        Directory.CreateDirectory(Path.GetDirectoryName(log)!);
+        var writer = new StreamWriter(log) { AutoFlush = true };
+        process.OutputDataReceived += (_, line) => Write(writer, line.Data);
+        process.ErrorDataReceived += (_, line) => Write(writer, line.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var api = new ApiProcess(process, port);
         await Eventually.PollAsync(api.ReadyAsync, ready => ready, TimeSpan.FromSeconds(90),
             _ => $"the API on port {port.ToString(CultureInfo.InvariantCulture)} never became ready", TestContext.Current.CancellationToken);
         return api;
+    }
+
+    private static void Write(StreamWriter writer, string? line)
+    {
+        if (line is not null)
+        {
+            lock (writer)
+            {
+                writer.WriteLine(line);
+            }
+        }
     }
 
     /// <summary>Readiness answered 200 (models loaded).</summary>

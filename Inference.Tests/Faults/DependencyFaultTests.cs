@@ -43,8 +43,11 @@ public sealed class DependencyFaultTests
             results.Add(await RunAsync(api, postgres, fault));
         }
 
-        TestContext.Current.TestOutputHelper?.WriteLine(FaultResult.Table(results));
-        Console.WriteLine(FaultResult.Table(results));
+        // Also kept under TestResults/ (ignored by git), for docs/reliability.md.
+        var table = FaultResult.Table(results);
+        TestContext.Current.TestOutputHelper?.WriteLine(table);
+        Directory.CreateDirectory(Path.Combine(TestPaths.RepositoryRoot, "TestResults"));
+        await File.WriteAllTextAsync(Path.Combine(TestPaths.RepositoryRoot, "TestResults", "fault-table.md"), table, Cancellation);
         Assert.All(results, result => result.AssertCostNothing(RequestBound, ReadinessBound, RecoveryBound));
     }
 
