@@ -13,15 +13,23 @@ public static class DatabaseDeadline
     /// </summary>
     public static TimeSpan Default { get; set; } = TimeSpan.FromSeconds(2);
 
-    public static async Task<T> RunAsync<T>(Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken, TimeSpan? timeout = null)
+    public static Task<T> RunAsync<T>(Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken, TimeSpan? timeout = null) =>
+        RunAsync(operation, abandonAtDeadline: false, cancellationToken, timeout);
+
+    /// <param name="abandonAtDeadline">
+    /// Return at the deadline even while the driver still waits to cancel on a frozen server; only for operations that own
+    /// their context (a context shared with the caller must not be used or disposed while the abandoned call runs).
+    /// </param>
+    private static async Task<T> RunAsync<T>(
+        Func<CancellationToken, Task<T>> operation, bool abandonAtDeadline, CancellationToken cancellationToken, TimeSpan? timeout = null)
     {
         var limit = timeout ?? Default;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(limit);
         try
         {
-            // WaitAsync: the request leaves at the deadline even while the driver still waits to cancel on a frozen server.
-            return await operation(deadline.Token).WaitAsync(limit, cancellationToken);
+            var running = operation(deadline.Token);
+            return await (abandonAtDeadline ? running.WaitAsync(limit, cancellationToken) : running);
         }
         catch (Exception exception) when (exception is OperationCanceledException or TimeoutException && !cancellationToken.IsCancellationRequested)
         {
@@ -46,5 +54,5 @@ public static class DatabaseDeadline
         {
             await using var scope = scopes.CreateAsyncScope();
             return await operation(scope.ServiceProvider.GetRequiredService<InferenceDbContext>(), token);
-        }, cancellationToken);
+        }, abandonAtDeadline: true, cancellationToken);
 }
