@@ -37,6 +37,7 @@ public sealed class ReferenceModelRoot : IDisposable
         // cache and analytics tests so no other test's traffic changes their numbers.
         AddSentimentCopy(TwoVersionModel, [1, 2]);
         AddSentimentCopy(AnalyticsModel, [1, 2]);
+        AddSentimentCopy(ConsoleModel, [1, 2]);
         AddSentimentCopy(ReloadModel, [1]);
         AddSentimentCopy(CachedVersionsModel, [1, 2]);
         AddSentimentCopy(ShortCacheModel, [1], $$""", "cache": { "ttlSeconds": {{ShortCacheSeconds}} }""");
@@ -53,6 +54,9 @@ public sealed class ReferenceModelRoot : IDisposable
 
     /// <summary>Like <see cref="TwoVersionModel"/>, used only by the analytics tests.</summary>
     public const string AnalyticsModel = "sentiment-stats";
+
+    /// <summary>Versions 1 and 2, driven only by the admin console's browser tests (split, unload, reload, history).</summary>
+    public const string ConsoleModel = "sentiment-console";
 
     /// <summary>Two versions over one file, asked for by version by the cache tests only (no split, no reload).</summary>
     public const string CachedVersionsModel = "sentiment-cached-versions";

@@ -10,7 +10,10 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Inference.Api.Apis;
 
-/// <summary>A model as the catalogue lists it.</summary>
+/// <summary>One version of a model: its state (an unloaded version is UNAVAILABLE) and, while loaded, how it runs.</summary>
+public sealed record ModelVersionSummary(int Version, string State, string? ExecutionProvider, string? ExecutionProviderFallback, long? MemoryBytes);
+
+/// <summary>A model as the catalogue lists it; <c>versionDetails</c> lists unloaded versions too, with their state.</summary>
 public sealed record ModelSummary(
     string Name,
     string? Task,
@@ -25,7 +28,8 @@ public sealed record ModelSummary(
     long? MemoryBytes,
     int? MaxBatchSize,
     IReadOnlyList<TensorDescription> Inputs,
-    IReadOnlyList<TensorDescription> Outputs)
+    IReadOnlyList<TensorDescription> Outputs,
+    IReadOnlyList<ModelVersionSummary> VersionDetails)
 {
     public static ModelSummary From(ModelEntry entry)
     {
@@ -44,7 +48,13 @@ public sealed record ModelSummary(
             latest?.MemoryBytes,
             latest is null ? null : latest.Batching.Enabled ? latest.Batching.MaxBatchSize : 1,
             latest?.Inputs ?? [],
-            latest?.Outputs ?? []);
+            latest?.Outputs ?? [],
+            [
+                .. entry.Versions.Values.OrderBy(version => version.Version).Select(version => new ModelVersionSummary(
+                    version.Version, entry.State, version.Provider.Actual, version.Provider.FallbackReason, version.MemoryBytes)),
+                .. entry.UnloadedVersions.Where(version => !entry.Versions.ContainsKey(version))
+                    .Select(version => new ModelVersionSummary(version, ModelStates.Unavailable, null, null, null)),
+            ]);
     }
 }
 

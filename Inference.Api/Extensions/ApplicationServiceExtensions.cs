@@ -94,6 +94,7 @@ public static class ApplicationServiceExtensions
         services.AddSingleton<AuditLog>();
         services.AddScoped<TrafficSplitStore>();
         services.AddScoped<PredictionAnalytics>();
+        services.AddScoped<PredictionHistory>();
         services.AddHostedService<TrafficSplitRefresher>();
         services.AddHostedService<PredictionLogRetention>();
     }
@@ -133,6 +134,7 @@ public static class ApplicationServiceExtensions
         app.MapOpenInferenceGrpc().RequireInferAccess().WithRateLimit(RateLimitPolicies.Protocol);
         app.MapTrafficApi();
         app.MapAnalyticsApi();
+        app.MapPredictionHistoryApi();
         app.MapAuditApi();
         return app;
     }
