@@ -4,11 +4,11 @@ using Microsoft.AspNetCore.Components;
 namespace Inference.Dashboard.Components.Shared;
 
 /// <summary>
-/// What every console page shares: the API client, a token that cancels its calls when the user leaves, and the
+/// What every console page (and each part of one that calls the API) shares: the API client, a token that cancels its calls when the user leaves, and the
 /// <c>data-interactive</c> flag that turns "true" once the circuit is live and the first load has finished, so that
 /// browser tests know when clicks will be handled.
 /// </summary>
-public abstract class DashboardPageBase : ComponentBase, IDisposable
+public abstract class DashboardComponentBase : ComponentBase, IDisposable
 {
     private readonly CancellationTokenSource _lifetime = new();
     private bool _rendered;
@@ -59,9 +59,18 @@ public abstract class DashboardPageBase : ComponentBase, IDisposable
     /// </summary>
     protected async Task<T?> TryAsync<T>(Func<CancellationToken, Task<T>> call, Action<string> onError) where T : class
     {
+        T? result = null;
+        await TryRunAsync(async token => result = await call(token), onError);
+        return result;
+    }
+
+    /// <summary>Like <see cref="TryAsync{T}"/> for calls without a result: true when the call succeeded.</summary>
+    protected async Task<bool> TryRunAsync(Func<CancellationToken, Task> call, Action<string> onError)
+    {
         try
         {
-            return await call(Lifetime);
+            await call(Lifetime);
+            return true;
         }
         catch (InferenceApiException exception)
         {
@@ -70,7 +79,7 @@ public abstract class DashboardPageBase : ComponentBase, IDisposable
         catch (OperationCanceledException) when (Lifetime.IsCancellationRequested)
         {
         }
-        return null;
+        return false;
     }
 
     public void Dispose()
