@@ -11,7 +11,7 @@ public sealed class DashboardTests(AppHostFixture fixture)
     [Fact]
     public async Task PredictPageClassifiesTextInTheBrowser()
     {
-        await using var session = await BrowserSession.OpenAsync(fixture.DashboardUrl);
+        await using var session = await BrowserSession.OpenAsync(fixture.DashboardUrl, "/predict");
         await session.RunAsync(async page =>
         {
             await page.FillAsync("#text-input", "What a wonderful film, the acting was superb and I loved the ending.");
