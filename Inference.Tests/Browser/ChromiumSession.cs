@@ -66,13 +66,16 @@ public sealed class ChromiumSession : IAsyncDisposable
         await Assertions.Expect(items).ToHaveCountAsync(0);
     }
 
-    /// <summary>Saves the page as docs/images/<paramref name="name"/>.png when screenshots are asked for; otherwise does nothing.</summary>
-    public static async Task ScreenshotAsync(IPage page, string name)
+    /// <summary>
+    /// Saves the page (the whole of it, or what the window shows) as <paramref name="name"/>.png when screenshots are asked
+    /// for; otherwise does nothing.
+    /// </summary>
+    public static async Task ScreenshotAsync(IPage page, string name, bool fullPage = true)
     {
         if (Environment.GetEnvironmentVariable(ScreenshotFolderVariable) is { Length: > 0 } folder)
         {
             Directory.CreateDirectory(folder);
-            await page.ScreenshotAsync(new() { Path = Path.Combine(folder, $"{name}.png"), FullPage = true });
+            await page.ScreenshotAsync(new() { Path = Path.Combine(folder, $"{name}.png"), FullPage = fullPage });
         }
     }
 

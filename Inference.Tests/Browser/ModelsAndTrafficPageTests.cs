@@ -40,7 +40,9 @@ public sealed class ModelsAndTrafficPageTests(AppHostFixture fixture)
 
             await page.ClickAsync($"#details-{Model}");
             await Assertions.Expect(page.Locator("#model-statistics tbody tr")).ToHaveCountAsync(2, new() { Timeout = 30_000 });
-            await ChromiumSession.ScreenshotAsync(page, "console-models");
+            // The test repository holds dozens of models: the window's worth shows the page.
+            await page.Locator("#model-details").ScrollIntoViewIfNeededAsync();
+            await ChromiumSession.ScreenshotAsync(page, "console-models", fullPage: false);
         });
     }
 

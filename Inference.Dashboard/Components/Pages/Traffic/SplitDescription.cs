@@ -23,14 +23,17 @@ public static class SplitDescription
         {
             foreach (var weight in weightsJson.EnumerateObject())
             {
-                if (int.TryParse(weight.Name, CultureInfo.InvariantCulture, out var version) && weight.Value.TryGetDouble(out var value))
+                if (int.TryParse(weight.Name, CultureInfo.InvariantCulture, out var version) && weight.Value.ValueKind == JsonValueKind.Number
+                    && weight.Value.TryGetDouble(out var value))
                 {
                     weights[version] = value;
                 }
             }
         }
-        int? shadow = split.TryGetProperty("shadowVersion", out var shadowJson) && shadowJson.TryGetInt32(out var shadowVersion) ? shadowVersion : null;
-        var share = split.TryGetProperty("shadowShare", out var shareJson) && shareJson.TryGetDouble(out var shadowShare) ? shadowShare : 0;
+        int? shadow = split.TryGetProperty("shadowVersion", out var shadowJson) && shadowJson.ValueKind == JsonValueKind.Number
+            && shadowJson.TryGetInt32(out var shadowVersion) ? shadowVersion : null;
+        var share = split.TryGetProperty("shadowShare", out var shareJson) && shareJson.ValueKind == JsonValueKind.Number
+            && shareJson.TryGetDouble(out var shadowShare) ? shadowShare : 0;
         return Of(weights, shadow, share);
     }
 
