@@ -16,12 +16,13 @@ public sealed class PredictPageTests(AppHostFixture fixture)
         await browser.RunAsync("/predict", async page =>
         {
             await ChromiumSession.ChooseAsync(page, "#model-select-text", Model);
-            // 15,000 characters: under the API's 20,000 limit, and more than one default (32 KB) circuit message can carry.
+            // 15,000 characters: under the API's 20,000 limit; the sentiment copy's token limit takes them all.
             await page.FillAsync("#text-input", Words("wonderful superb film", 15_000));
             await page.ClickAsync("#classify-text");
             await Assertions.Expect(page.Locator("#text-result-label")).ToHaveTextAsync("positive", new() { Timeout = 30_000 });
 
-            // 50,000 characters: the API refuses it, the page says why, the answer above goes, and the text stays.
+            // 50,000 characters: more than a default (32 KB) circuit message carries; the API refuses it, the page says why,
+            // the answer above goes, and the text stays.
             var tooLong = Words("dreadful boring film", 50_000);
             await page.FillAsync("#text-input", tooLong);
             await page.ClickAsync("#classify-text");
