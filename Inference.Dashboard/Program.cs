@@ -20,6 +20,7 @@ app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages:
 app.UseAntiforgery();
 
 app.MapStaticAssets();
+app.MapDashboardDownloads();
 app.MapRazorComponents<App>()
     .AddInteractiveServerRenderMode();
 

@@ -39,6 +39,7 @@ public sealed partial class ReferenceModelRoot : IDisposable
         // cache and analytics tests so no other test's traffic changes their numbers.
         AddSentimentCopy(TwoVersionModel, [1, 2]);
         AddSentimentCopy(AnalyticsModel, [1, 2]);
+        AddSentimentCopy(ConsoleModel, [1, 2], maxSequenceLength: ConsoleMaxSequenceLength);
         AddSentimentCopy(ReloadModel, [1]);
         AddSentimentCopy(CachedVersionsModel, [1, 2]);
         AddSentimentCopy(ShortCacheModel, [1], $$""", "cache": { "ttlSeconds": {{ShortCacheSeconds}} }""");
@@ -56,6 +57,15 @@ public sealed partial class ReferenceModelRoot : IDisposable
     /// <summary>Like <see cref="TwoVersionModel"/>, used only by the analytics tests.</summary>
     public const string AnalyticsModel = "sentiment-stats";
 
+    /// <summary>Versions 1 and 2, driven only by the admin console's browser tests (split, unload, reload, history).</summary>
+    public const string ConsoleModel = "sentiment-console";
+
+    /// <summary>
+    /// The console model's token limit: the sentiment network is convolutional with no position embeddings, so it reads
+    /// texts of any length, and this one takes the API's longest (20,000 characters).
+    /// </summary>
+    public const int ConsoleMaxSequenceLength = 8192;
+
     /// <summary>Two versions over one file, asked for by version by the cache tests only (no split, no reload).</summary>
     public const string CachedVersionsModel = "sentiment-cached-versions";
 
@@ -72,7 +82,7 @@ public sealed partial class ReferenceModelRoot : IDisposable
 
     public string Path { get; }
 
-    private void AddSentimentCopy(string name, int[] versions, string extraSettings = "")
+    private void AddSentimentCopy(string name, int[] versions, string extraSettings = "", int maxSequenceLength = 128)
     {
         var source = System.IO.Path.Combine(TestPaths.ProjectModels, "sentiment", "1");
         foreach (var version in versions)
@@ -88,7 +98,7 @@ public sealed partial class ReferenceModelRoot : IDisposable
             {
               "task": "text-classification",
               "labels": ["negative", "positive"],
-              "text": { "vocabFile": "vocab.txt", "lowercase": true, "maxSequenceLength": 128 },
+              "text": { "vocabFile": "vocab.txt", "lowercase": true, "maxSequenceLength": {{maxSequenceLength}} },
               "versionPolicy": "all"{{extraSettings}}
             }
             """);

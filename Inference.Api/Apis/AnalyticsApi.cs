@@ -7,7 +7,10 @@ using Inference.Api.Security;
 
 namespace Inference.Api.Apis;
 
-/// <summary>A model's predictions over a window: per version, served and shadow apart, and in time buckets.</summary>
+/// <summary>
+/// A model's predictions over a window: per version, served and shadow apart, in time buckets, and how often each shadow
+/// version agreed with the served one.
+/// </summary>
 public sealed record ModelAnalytics(
     string Model,
     DateTimeOffset From,
@@ -15,13 +18,14 @@ public sealed record ModelAnalytics(
     TimeSpan Bucket,
     IReadOnlyList<VersionStatistics> Served,
     IReadOnlyList<VersionStatistics> Shadow,
-    IReadOnlyList<AnalyticsBucket> Buckets);
+    IReadOnlyList<AnalyticsBucket> Buckets,
+    IReadOnlyList<ShadowAgreement> ShadowAgreement);
 
 /// <summary>Version b minus version a (served requests): error rate, latency percentiles, share of each label.</summary>
 public sealed record VersionDifference(
     double ErrorRate, double? LatencyP50Ms, double? LatencyP95Ms, double? LatencyP99Ms, double CacheHitRate, IReadOnlyDictionary<string, double> LabelShare);
 
-/// <summary>Two versions side by side (A/B), each as served and as shadow.</summary>
+/// <summary>Two versions side by side (A/B), each as served and as shadow, with their shadow agreement either way.</summary>
 public sealed record VersionComparison(
     string Model,
     DateTimeOffset From,
@@ -30,7 +34,8 @@ public sealed record VersionComparison(
     VersionStatistics? B,
     VersionStatistics? ShadowA,
     VersionStatistics? ShadowB,
-    VersionDifference? Difference);
+    VersionDifference? Difference,
+    IReadOnlyList<ShadowAgreement> ShadowAgreement);
 
 /// <summary>Prediction-log analytics for dashboards and A/B decisions.</summary>
 public static partial class AnalyticsApi
@@ -73,8 +78,9 @@ public static partial class AnalyticsApi
 
         var statistics = await analytics.StatisticsAsync(name, window.From, window.To, null, cancellationToken);
         var buckets = await analytics.BucketsAsync(name, window.From, window.To, interval, cancellationToken);
+        var agreement = await analytics.ShadowAgreementAsync(name, window.From, window.To, null, cancellationToken);
         return TypedResults.Ok(new ModelAnalytics(name, window.From, window.To, interval,
-            [.. statistics.Where(version => !version.Shadow)], [.. statistics.Where(version => version.Shadow)], buckets));
+            [.. statistics.Where(version => !version.Shadow)], [.. statistics.Where(version => version.Shadow)], buckets, agreement));
     }
 
     public static async Task<Results<Ok<VersionComparison>, ProblemHttpResult>> CompareVersions(
@@ -93,8 +99,9 @@ public static partial class AnalyticsApi
         var statistics = await analytics.StatisticsAsync(name, window.From, window.To, [versionA, versionB], cancellationToken);
         VersionStatistics? Find(int version, bool shadow) => statistics.FirstOrDefault(item => item.Version == version && item.Shadow == shadow);
         var (servedA, servedB) = (Find(versionA, false), Find(versionB, false));
+        var agreement = await analytics.ShadowAgreementAsync(name, window.From, window.To, [versionA, versionB], cancellationToken);
         return TypedResults.Ok(new VersionComparison(name, window.From, window.To, servedA, servedB, Find(versionA, true), Find(versionB, true),
-            servedA is null || servedB is null ? null : Difference(servedA, servedB)));
+            servedA is null || servedB is null ? null : Difference(servedA, servedB), agreement));
     }
 
     private static VersionDifference Difference(VersionStatistics a, VersionStatistics b)

@@ -10,6 +10,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Inference.Api.Apis;
 
+/// <summary>One version of a model: its state (an unloaded version is UNAVAILABLE) and, while loaded, how it runs.</summary>
+public sealed record ModelVersionSummary(int Version, string State, string? ExecutionProvider, string? ExecutionProviderFallback, long? MemoryBytes);
+
 /// <summary>
 /// A model as the catalogue lists it; for text models also the tokenizer it was read from (e.g. <c>tokenizer.json (BPE)</c>),
 /// the token limit, whether it is multi-label (and its threshold) and whether it can answer zero-shot questions (NLI).
@@ -33,7 +36,8 @@ public sealed record ModelSummary(
     int? MaxSequenceLength,
     bool MultiLabel,
     float? Threshold,
-    bool ZeroShot)
+    bool ZeroShot,
+    IReadOnlyList<ModelVersionSummary> VersionDetails)
 {
     public static ModelSummary From(ModelEntry entry)
     {
@@ -57,7 +61,13 @@ public sealed record ModelSummary(
             latest?.TextEncoder?.MaxSequenceLength,
             latest?.Head.MultiLabel ?? false,
             latest?.Head.MultiLabel == true ? latest.Head.Threshold : null,
-            latest?.EntailmentLabels is not null);
+            latest?.EntailmentLabels is not null,
+            [
+                .. entry.Versions.Values.OrderBy(version => version.Version).Select(version => new ModelVersionSummary(
+                    version.Version, entry.State, version.Provider.Actual, version.Provider.FallbackReason, version.MemoryBytes)),
+                .. entry.UnloadedVersions.Where(version => !entry.Versions.ContainsKey(version))
+                    .Select(version => new ModelVersionSummary(version, ModelStates.Unavailable, null, null, null)),
+            ]);
     }
 }
 

@@ -83,6 +83,7 @@ public static class ApplicationServiceExtensions
         services.AddSingleton<AuditLog>();
         services.AddScoped<TrafficSplitStore>();
         services.AddScoped<PredictionAnalytics>();
+        services.AddScoped<PredictionHistory>();
         services.AddHostedService<TrafficSplitRefresher>();
         services.AddHostedService<PredictionLogRetention>();
     }
@@ -123,6 +124,7 @@ public static class ApplicationServiceExtensions
         app.MapOpenInferenceGrpc().RequireInferAccess().WithRateLimit(RateLimitPolicies.Protocol);
         app.MapTrafficApi();
         app.MapAnalyticsApi();
+        app.MapPredictionHistoryApi();
         app.MapAuditApi();
         app.MapDependenciesApi();
         return app;

@@ -1,4 +1,5 @@
 using Inference.Dashboard.Services;
+using Microsoft.Extensions.Http.Resilience;
 using MudBlazor.Services;
 
 namespace Inference.Dashboard.Extensions;
@@ -12,6 +13,15 @@ public static class DashboardServiceExtensions
     /// <summary>Configuration key of the API key the dashboard sends (the AppHost passes the admin key).</summary>
     public const string InferenceApiKeyKey = "InferenceApi:ApiKey";
 
+    /// <summary>
+    /// The largest message the browser may send over the circuit: the predict page's text field takes at most
+    /// <see cref="MaximumTextFieldCharacters"/>, which is under this even at 6 JSON-escaped bytes a character.
+    /// </summary>
+    public const long MaximumCircuitMessageBytes = 2 * 1024 * 1024;
+
+    /// <summary>The most characters a text field on the predict page takes (the API's own limit is lower and says so).</summary>
+    public const int MaximumTextFieldCharacters = 200_000;
+
     // Resolved by Aspire service discovery: https when the API exposes it, http otherwise.
     private const string DefaultInferenceApiBaseAddress = "https+http://inference-api";
 
@@ -21,7 +31,10 @@ public static class DashboardServiceExtensions
     public static IHostApplicationBuilder AddDashboardServices(this IHostApplicationBuilder builder)
     {
         builder.Services.AddRazorComponents()
-            .AddInteractiveServerComponents();
+            .AddInteractiveServerComponents()
+            // A text of the API's full length (and a pasted one well past it, to be refused with the API's message) must
+            // fit in one circuit message; the text field's maxlength keeps any paste below this.
+            .AddHubOptions(hub => hub.MaximumReceiveMessageSize = MaximumCircuitMessageBytes);
 
         builder.Services.AddMudServices();
 
@@ -38,6 +51,11 @@ public static class DashboardServiceExtensions
                 client.DefaultRequestHeaders.Add("X-API-Key", apiKey);
             }
         });
+
+        // Uploads stream from the browser into the request body once; a retry would send a drained stream, and a retried
+        // load, unload or job submission would act twice, so only safe methods are retried.
+        builder.Services.Configure<HttpStandardResilienceOptions>($"{nameof(InferenceApiClient)}-standard",
+            options => options.Retry.DisableForUnsafeHttpMethods());
 
         return builder;
     }

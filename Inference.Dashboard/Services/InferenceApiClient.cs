@@ -1,70 +1,55 @@
-using System.Globalization;
-using System.Net.Http.Headers;
+using System.Net;
 using System.Text.Json;
-using Microsoft.AspNetCore.Http;
 using Polly;
 
 namespace Inference.Dashboard.Services;
 
 /// <summary>
 /// Typed client for the inference API. Every failure surfaces as an <see cref="InferenceApiException"/>
-/// whose message can be shown to the user as is, so pages need a single catch.
+/// whose message can be shown to the user as is, so pages need a single catch. The calls of each area live in
+/// a partial file of their own (<c>InferenceApiClient.Models.cs</c>, <c>.Jobs.cs</c>, ...).
 /// </summary>
-public sealed class InferenceApiClient(HttpClient httpClient, ILogger<InferenceApiClient> logger)
+public sealed partial class InferenceApiClient(HttpClient httpClient, ILogger<InferenceApiClient> logger)
 {
-    /// <summary>Lists the models the API serves.</summary>
-    public async Task<IReadOnlyList<ModelSummary>> GetModelsAsync(CancellationToken cancellationToken = default)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "api/models");
-        return await SendAsync<List<ModelSummary>>(request, cancellationToken);
-    }
-
-    /// <summary>Classifies a piece of text; a null <paramref name="version"/> asks for the latest one.</summary>
-    public async Task<PredictionResult> PredictTextAsync(
-        string text, string model, int? version = null, CancellationToken cancellationToken = default)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "api/predict/text")
-        {
-            Content = JsonContent.Create(new TextPredictionRequest(text, model, version)),
-        };
-        return await SendAsync<PredictionResult>(request, cancellationToken);
-    }
-
-    /// <summary>Classifies an image and returns its <paramref name="top"/> best classes.</summary>
-    public async Task<PredictionResult> PredictImageAsync(
-        byte[] image, string fileName, string? contentType, string model, int? version = null, int top = 5,
-        CancellationToken cancellationToken = default)
-    {
-        var query = new Dictionary<string, string?>
-        {
-            ["model"] = model,
-            ["top"] = top.ToString(CultureInfo.InvariantCulture),
-        };
-        if (version is not null)
-        {
-            // An empty "version=" is not a number; leaving it out means the latest version.
-            query["version"] = version.Value.ToString(CultureInfo.InvariantCulture);
-        }
-
-        // Bytes rather than a stream so that the resilience handler can send the body again on a retry.
-        var imageContent = new ByteArrayContent(image);
-        imageContent.Headers.ContentType = MediaTypeHeaderValue.TryParse(contentType, out var mediaType)
-            ? mediaType
-            : new MediaTypeHeaderValue("application/octet-stream");
-
-        using var request = new HttpRequestMessage(HttpMethod.Post, "api/predict/image" + QueryString.Create(query))
-        {
-            Content = new MultipartFormDataContent { { imageContent, "file", fileName } },
-        };
-        return await SendAsync<PredictionResult>(request, cancellationToken);
-    }
-
     private async Task<T> SendAsync<T>(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        using var response = await SendCheckedAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        return await ReadAsync<T>(response, cancellationToken);
+    }
+
+    /// <summary>Sends a request whose answer has no body worth reading (204, or a 200 the page does not need).</summary>
+    private async Task SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        using var response = await SendCheckedAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+    }
+
+    /// <summary>Like <see cref="SendAsync{T}"/>, but a 404 is an answer (null), not an error.</summary>
+    private async Task<T?> SendOrNotFoundAsync<T>(HttpRequestMessage request, CancellationToken cancellationToken) where T : class
+    {
+        try
+        {
+            return await SendAsync<T>(request, cancellationToken);
+        }
+        catch (InferenceApiException exception) when (exception.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Sends a request and hands back the successful response with its body still unread, for downloads that stream
+    /// through the dashboard; the caller disposes it.
+    /// </summary>
+    private Task<HttpResponseMessage> OpenAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        SendCheckedAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+
+    private async Task<HttpResponseMessage> SendCheckedAsync(
+        HttpRequestMessage request, HttpCompletionOption completion, CancellationToken cancellationToken)
     {
         HttpResponseMessage response;
         try
         {
-            response = await httpClient.SendAsync(request, cancellationToken);
+            response = await httpClient.SendAsync(request, completion, cancellationToken);
         }
         catch (HttpRequestException exception)
         {
@@ -83,48 +68,47 @@ public sealed class InferenceApiClient(HttpClient httpClient, ILogger<InferenceA
                 innerException: exception);
         }
 
-        using (response)
+        if (!response.IsSuccessStatusCode)
         {
-            if (!response.IsSuccessStatusCode)
+            using (response)
             {
                 throw await ToExceptionAsync(response, cancellationToken);
             }
+        }
+        return response;
+    }
 
-            try
-            {
-                return await response.Content.ReadFromJsonAsync<T>(cancellationToken)
-                    ?? throw new InferenceApiException("The inference API returned an empty answer.", response.StatusCode);
-            }
-            catch (JsonException exception)
-            {
-                logger.LogWarning(exception, "Unexpected answer from the inference API for {Path}", request.RequestUri);
-                throw new InferenceApiException(
-                    "The inference API returned an answer the dashboard does not understand.",
-                    response.StatusCode,
-                    exception);
-            }
+    private async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await response.Content.ReadFromJsonAsync<T>(cancellationToken)
+                ?? throw new InferenceApiException("The inference API returned an empty answer.", response.StatusCode);
+        }
+        catch (JsonException exception)
+        {
+            logger.LogWarning(exception, "Unexpected answer from the inference API for {Path}", response.RequestMessage?.RequestUri);
+            throw new InferenceApiException(
+                "The inference API returned an answer the dashboard does not understand.",
+                response.StatusCode,
+                exception);
         }
     }
 
     private async Task<InferenceApiException> ToExceptionAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
-        var problem = await ReadProblemAsync(response, cancellationToken);
-        var validationErrors = problem?.Errors.SelectMany(error => error.Value).ToArray() ?? [];
-
-        var message = problem?.Detail is { Length: > 0 } detail ? detail
-            : validationErrors.Length > 0 ? string.Join(" ", validationErrors)
-            : problem?.Title is { Length: > 0 } title ? title
-            : $"The inference API answered {(int)response.StatusCode} {response.ReasonPhrase}.";
+        var message = await ReadErrorMessageAsync(response, cancellationToken)
+            ?? $"The inference API answered {(int)response.StatusCode} {response.ReasonPhrase}.";
 
         logger.LogInformation("Inference API rejected {Path} with {StatusCode}: {Message}",
             response.RequestMessage?.RequestUri, (int)response.StatusCode, message);
         return new InferenceApiException(message, response.StatusCode);
     }
 
-    private static async Task<HttpValidationProblemDetails?> ReadProblemAsync(
-        HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>The sentence of a ProblemDetails body (detail, validation errors, title) or of a /v2 <c>{"error"}</c> body.</summary>
+    private static async Task<string?> ReadErrorMessageAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
-        // Gateways and proxies may answer with HTML or nothing at all; only JSON bodies can be problem details.
+        // Gateways and proxies may answer with HTML or nothing at all; only JSON bodies can carry a message.
         var mediaType = response.Content.Headers.ContentType?.MediaType;
         if (mediaType is null || !mediaType.EndsWith("json", StringComparison.OrdinalIgnoreCase))
         {
@@ -133,11 +117,20 @@ public sealed class InferenceApiClient(HttpClient httpClient, ILogger<InferenceA
 
         try
         {
-            return await response.Content.ReadFromJsonAsync<HttpValidationProblemDetails>(cancellationToken);
+            var body = await response.Content.ReadFromJsonAsync<ErrorBody>(cancellationToken);
+            var validationErrors = body?.Errors?.SelectMany(error => error.Value).ToArray() ?? [];
+            return body?.Detail is { Length: > 0 } detail ? detail
+                : validationErrors.Length > 0 ? string.Join(" ", validationErrors)
+                : body?.Title is { Length: > 0 } title ? title
+                : body?.Error is { Length: > 0 } error ? error
+                : null;
         }
         catch (JsonException)
         {
             return null;
         }
     }
+
+    /// <summary>What error bodies may hold: ProblemDetails fields, or the Open Inference Protocol's one <c>error</c>.</summary>
+    private sealed record ErrorBody(string? Title, string? Detail, Dictionary<string, string[]>? Errors, string? Error);
 }

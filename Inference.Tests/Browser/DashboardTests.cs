@@ -30,6 +30,9 @@ public sealed class DashboardTests(AppHostFixture fixture)
         await session.RunAsync(async page =>
         {
             var image = Path.Combine(TestPaths.ProjectModels, "digits", "samples", "3.png");
+            // InputFile listens for picks only once its script has initialised the element (it numbers the files it reads).
+            await page.WaitForFunctionAsync("() => document.getElementById('image-input')?._blazorInputFileNextFileId !== undefined",
+                null, new() { Timeout = 30_000 });
             // On a loaded machine the upload component's script can attach after the page reports interactive and miss
             // the first pick; a person would pick again, and so does the test (the answer must still come each time).
             for (var attempt = 1; ; attempt++)

@@ -1,0 +1,33 @@
+namespace Inference.Dashboard.Services;
+
+public sealed partial class InferenceApiClient
+{
+    /// <summary>Lists every model the API knows, servable or not, with each version's state.</summary>
+    public async Task<IReadOnlyList<ModelSummary>> GetModelsAsync(CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "api/models");
+        return await SendAsync<List<ModelSummary>>(request, cancellationToken);
+    }
+
+    /// <summary>The cumulative statistics of a model's loaded versions (<c>/v2/models/{name}/stats</c>).</summary>
+    public async Task<IReadOnlyList<ModelVersionStatistics>> GetModelStatisticsAsync(string model, CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"v2/models/{Uri.EscapeDataString(model)}/stats");
+        var statistics = await SendAsync<ModelStatisticsResponse>(request, cancellationToken);
+        return statistics.ModelStats;
+    }
+
+    /// <summary>Loads (or reloads) a model from its folder; the API answers 400 with the reason when it can't.</summary>
+    public async Task<ModelSummary> LoadModelAsync(string model, CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"api/admin/models/{Uri.EscapeDataString(model)}/load");
+        return await SendAsync<ModelSummary>(request, cancellationToken);
+    }
+
+    /// <summary>Stops serving a model; requests already queued still complete.</summary>
+    public async Task UnloadModelAsync(string model, CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"api/admin/models/{Uri.EscapeDataString(model)}/unload");
+        await SendAsync(request, cancellationToken);
+    }
+}
