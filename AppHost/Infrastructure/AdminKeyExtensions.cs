@@ -1,3 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
 namespace Aspire.Hosting;
 
 public static class AdminKeyExtensions
@@ -10,4 +13,23 @@ public static class AdminKeyExtensions
         builder.ExecutionContext.IsRunMode
             ? builder.AddParameter("inference-admin-key", new GenerateParameterDefault { MinLength = 40, Special = false }, secret: true)
             : builder.AddParameter("inference-admin-key", secret: true);
+
+    /// <summary>
+    /// Once the admin console is ready, logs where to sign in and where to find the key: the parameter in the Aspire
+    /// dashboard. The key itself is never logged, since console output is often collected.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithSignInHint(
+        this IResourceBuilder<ProjectResource> console, IResourceBuilder<ParameterResource> adminKey)
+    {
+        console.ApplicationBuilder.Eventing.Subscribe<ResourceReadyEvent>(console.Resource, (readyEvent, _) =>
+        {
+            var signIn = new Uri(new Uri(console.Resource.GetEndpoint("http").Url), "/signin");
+            readyEvent.Services.GetRequiredService<ILoggerFactory>().CreateLogger("AdminConsole").LogInformation(
+                "Admin console: sign in at {SignInUrl} with the value of the secret parameter '{Parameter}' (Aspire dashboard, " +
+                "Parameters; local runs keep it in the AppHost's user secrets: dotnet user-secrets list --project AppHost)",
+                signIn, adminKey.Resource.Name);
+            return Task.CompletedTask;
+        });
+        return console;
+    }
 }

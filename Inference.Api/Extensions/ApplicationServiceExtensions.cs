@@ -49,6 +49,9 @@ public static class ApplicationServiceExtensions
             });
 
         services.AddSingleton<InferenceTelemetry>();
+        // Started with the host so that it counts from the first prediction on.
+        services.AddSingleton<RecentTraffic>();
+        services.AddHostedService(provider => provider.GetRequiredService<RecentTraffic>());
         services.AddSingleton(provider => new ModelRepository(
             provider.GetRequiredService<IOptions<InferenceOptions>>(),
             provider.GetRequiredService<ILogger<ModelRepository>>(),
@@ -134,6 +137,8 @@ public static class ApplicationServiceExtensions
         app.MapTrafficApi();
         app.MapAnalyticsApi();
         app.MapAuditApi();
+        app.MapCallerApi();
+        app.MapOverviewApi();
         return app;
     }
 }

@@ -10,7 +10,7 @@ namespace Inference.Dashboard.Services;
 /// Typed client for the inference API. Every failure surfaces as an <see cref="InferenceApiException"/>
 /// whose message can be shown to the user as is, so pages need a single catch.
 /// </summary>
-public sealed class InferenceApiClient(HttpClient httpClient, ILogger<InferenceApiClient> logger)
+public sealed partial class InferenceApiClient(HttpClient httpClient, ILogger<InferenceApiClient> logger)
 {
     /// <summary>Lists the models the API serves.</summary>
     public async Task<IReadOnlyList<ModelSummary>> GetModelsAsync(CancellationToken cancellationToken = default)
@@ -61,6 +61,31 @@ public sealed class InferenceApiClient(HttpClient httpClient, ILogger<InferenceA
 
     private async Task<T> SendAsync<T>(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        using var response = await SendCheckedAsync(request, cancellationToken);
+        try
+        {
+            return await response.Content.ReadFromJsonAsync<T>(cancellationToken)
+                ?? throw new InferenceApiException("The inference API returned an empty answer.", response.StatusCode);
+        }
+        catch (JsonException exception)
+        {
+            logger.LogWarning(exception, "Unexpected answer from the inference API for {Path}", request.RequestUri);
+            throw new InferenceApiException(
+                "The inference API returned an answer the dashboard does not understand.",
+                response.StatusCode,
+                exception);
+        }
+    }
+
+    /// <summary>For calls whose answer has no body worth reading (204 No Content).</summary>
+    private async Task SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        using var response = await SendCheckedAsync(request, cancellationToken);
+    }
+
+    /// <summary>The API's successful answer; anything else as an <see cref="InferenceApiException"/>.</summary>
+    private async Task<HttpResponseMessage> SendCheckedAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
         HttpResponseMessage response;
         try
         {
@@ -83,27 +108,14 @@ public sealed class InferenceApiClient(HttpClient httpClient, ILogger<InferenceA
                 innerException: exception);
         }
 
-        using (response)
+        if (!response.IsSuccessStatusCode)
         {
-            if (!response.IsSuccessStatusCode)
+            using (response)
             {
                 throw await ToExceptionAsync(response, cancellationToken);
             }
-
-            try
-            {
-                return await response.Content.ReadFromJsonAsync<T>(cancellationToken)
-                    ?? throw new InferenceApiException("The inference API returned an empty answer.", response.StatusCode);
-            }
-            catch (JsonException exception)
-            {
-                logger.LogWarning(exception, "Unexpected answer from the inference API for {Path}", request.RequestUri);
-                throw new InferenceApiException(
-                    "The inference API returned an answer the dashboard does not understand.",
-                    response.StatusCode,
-                    exception);
-            }
         }
+        return response;
     }
 
     private async Task<InferenceApiException> ToExceptionAsync(HttpResponseMessage response, CancellationToken cancellationToken)
