@@ -52,6 +52,7 @@ public static class ApplicationServiceExtensions
         // Started with the host so that it counts from the first prediction on.
         services.AddSingleton<RecentTraffic>();
         services.AddHostedService(provider => provider.GetRequiredService<RecentTraffic>());
+        services.AddSingleton<RecentHealth>();
         services.AddSingleton(provider => new ModelRepository(
             provider.GetRequiredService<IOptions<InferenceOptions>>(),
             provider.GetRequiredService<ILogger<ModelRepository>>(),

@@ -48,6 +48,8 @@ public static class MatrixRestRequests
         ["GET /api/admin/analytics/models/{name}"] = Fixed(_ => Get("/api/admin/analytics/models/sentiment")),
         ["GET /api/admin/analytics/models/{name}/compare"] = Fixed(_ => Get("/api/admin/analytics/models/sentiment/compare?a=1&b=2")),
         ["GET /api/admin/audit"] = Fixed(_ => Get("/api/admin/audit?limit=5")),
+        ["GET /api/admin/summary"] = Fixed(_ => Get("/api/admin/summary")),
+        ["GET /api/me"] = Fixed(_ => Get("/api/me")),
         ["POST /api/admin/keys"] = Fixed(_ => Json(HttpMethod.Post, "/api/admin/keys", new { name = "matrix created", scopes = new[] { "infer" } })),
         ["GET /api/admin/keys"] = Fixed(_ => Get("/api/admin/keys")),
         ["POST /api/admin/keys/{id}/rotate"] = new(async s => Post($"/api/admin/keys/{await s.NewThrowawayKeyAsync()}/rotate")),
