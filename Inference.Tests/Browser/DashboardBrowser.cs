@@ -106,7 +106,7 @@ public sealed class DashboardBrowser : IAsyncDisposable
             return;
         }
         await page.SetViewportSizeAsync(1280, 800);
-        await page.ScreenshotAsync(new() { Path = Path.Combine(TestPaths.RepositoryRoot, "docs", "images", $"{name}.png") });
+        await page.ScreenshotAsync(new() { Path = Path.Combine(TestPaths.RepositoryRoot, "docs", "images", $"{name}.png"), FullPage = true });
     }
 
     public async ValueTask DisposeAsync()
