@@ -7,11 +7,12 @@ public static class AdminKeyExtensions
 {
     /// <summary>
     /// The secret <c>inference-admin-key</c> parameter: the API's bootstrap admin key (it creates the other keys). A local
-    /// run generates one when none is configured (the Aspire dashboard shows it under Parameters); deployments must set it.
+    /// run generates one when none is configured and keeps it in the AppHost's user secrets, so it (and a console sign-in
+    /// made with it) survives restarts; the Aspire dashboard shows it under Parameters. Deployments must set it.
     /// </summary>
     public static IResourceBuilder<ParameterResource> AddAdminKeyParameter(this IDistributedApplicationBuilder builder) =>
         builder.ExecutionContext.IsRunMode
-            ? builder.AddParameter("inference-admin-key", new GenerateParameterDefault { MinLength = 40, Special = false }, secret: true)
+            ? builder.AddParameter("inference-admin-key", new GenerateParameterDefault { MinLength = 40, Special = false }, secret: true, persist: true)
             : builder.AddParameter("inference-admin-key", secret: true);
 
     /// <summary>
