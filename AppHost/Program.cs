@@ -33,12 +33,18 @@ else
     api.WaitForCompletion(migrations);
 }
 
-builder.AddProject<Projects.Inference_Dashboard>("inference-dashboard")
-    .WithReferenceEnvironment(ReferenceEnvironmentInjectionFlags.ServiceDiscovery)
+// The admin console holds no key of its own: people sign in with theirs, and it calls the API with the signed-in key.
+var dashboard = builder.AddProject<Projects.Inference_Dashboard>("inference-dashboard")
+    .WithReferenceEnvironment(ReferenceEnvironmentInjectionFlags.ServiceDiscovery | ReferenceEnvironmentInjectionFlags.ConnectionString)
     .WithReference(api).WaitFor(api)
-    // The admin UI calls the API, which may require a key.
-    .WithEnvironment("InferenceApi__ApiKey", adminKey)
+    // Sign-in cookies are protected by a key ring kept in Redis, so they survive restarts and work on every replica.
+    .WithReference(redis).WaitFor(redis)
     .WithExternalHttpEndpoints()
     .WithHttpProbe(ProbeType.Readiness, "/health", endpointName: "http");
+
+if (builder.ExecutionContext.IsRunMode)
+{
+    dashboard.WithSignInHint(adminKey);
+}
 
 builder.Build().Run();

@@ -1,5 +1,6 @@
 using Inference.Dashboard.Components;
 using Inference.Dashboard.Extensions;
+using Inference.Dashboard.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -17,11 +18,16 @@ if (!app.Environment.IsDevelopment())
 }
 
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+app.UseAuthentication();
+app.UseAuthorization();
 app.UseAntiforgery();
 
 app.MapStaticAssets();
 app.MapDashboardDownloads();
+app.MapSignOut();
+// Every page needs a signed-in key; the sign-in page opts out with [AllowAnonymous].
 app.MapRazorComponents<App>()
-    .AddInteractiveServerRenderMode();
+    .AddInteractiveServerRenderMode()
+    .RequireAuthorization();
 
 app.Run();

@@ -38,6 +38,10 @@ public static class ApplicationServiceExtensions
             });
 
         services.AddSingleton<InferenceTelemetry>();
+        // Started with the host so that it counts from the first prediction on.
+        services.AddSingleton<RecentTraffic>();
+        services.AddHostedService(provider => provider.GetRequiredService<RecentTraffic>());
+        services.AddSingleton<RecentHealth>();
         services.AddSingleton(provider => new ModelRepository(
             provider.GetRequiredService<IOptions<InferenceOptions>>(),
             provider.GetRequiredService<ILogger<ModelRepository>>(),
@@ -127,6 +131,8 @@ public static class ApplicationServiceExtensions
         app.MapPredictionHistoryApi();
         app.MapAuditApi();
         app.MapDependenciesApi();
+        app.MapCallerApi();
+        app.MapOverviewApi();
         return app;
     }
 }

@@ -1,3 +1,4 @@
+using Inference.Dashboard.Security;
 using Inference.Dashboard.Services;
 
 namespace Inference.Dashboard.Extensions;
@@ -11,9 +12,10 @@ public static class DashboardDownloads
     /// <summary>Maps <c>/downloads/jobs/{id}/results.{csv|ndjson}</c> and <c>/downloads/predictions.csv</c>.</summary>
     public static IEndpointRouteBuilder MapDashboardDownloads(this IEndpointRouteBuilder app)
     {
-        var downloads = app.MapGroup("downloads").ExcludeFromDescription();
+        // Signed-in users only, as the pages that link here; the prediction log is the admin pages' own.
+        var downloads = app.MapGroup("downloads").ExcludeFromDescription().RequireAuthorization();
         downloads.MapGet("jobs/{id:guid}/results.{format:regex(^(csv|ndjson)$)}", DownloadJobResults);
-        downloads.MapGet("predictions.csv", DownloadPredictions);
+        downloads.MapGet("predictions.csv", DownloadPredictions).RequireAuthorization(ConsolePolicies.Admin);
         return app;
     }
 

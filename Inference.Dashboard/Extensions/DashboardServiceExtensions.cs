@@ -1,17 +1,16 @@
+using Inference.Dashboard.Security;
 using Inference.Dashboard.Services;
 using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using MudBlazor.Services;
 
 namespace Inference.Dashboard.Extensions;
 
-/// <summary>Composition of the dashboard: UI components and the client for the inference API.</summary>
+/// <summary>Composition of the dashboard: UI components, sign-in and the client for the inference API.</summary>
 public static class DashboardServiceExtensions
 {
     /// <summary>Configuration key of the inference API's base address.</summary>
     public const string InferenceApiBaseAddressKey = "InferenceApi:BaseAddress";
-
-    /// <summary>Configuration key of the API key the dashboard sends (the AppHost passes the admin key).</summary>
-    public const string InferenceApiKeyKey = "InferenceApi:ApiKey";
 
     /// <summary>
     /// The largest message the browser may send over the circuit: the predict page's text field takes at most
@@ -26,7 +25,8 @@ public static class DashboardServiceExtensions
     private const string DefaultInferenceApiBaseAddress = "https+http://inference-api";
 
     /// <summary>
-    /// Adds MudBlazor, interactive server components and the typed <see cref="InferenceApiClient"/>.
+    /// Adds MudBlazor, interactive server components, sign-in, and the typed <see cref="InferenceApiClient"/>, which sends
+    /// the signed-in user's key.
     /// </summary>
     public static IHostApplicationBuilder AddDashboardServices(this IHostApplicationBuilder builder)
     {
@@ -37,20 +37,15 @@ public static class DashboardServiceExtensions
             .AddHubOptions(hub => hub.MaximumReceiveMessageSize = MaximumCircuitMessageBytes);
 
         builder.Services.AddMudServices();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.AddConsoleSignIn();
 
         var baseAddress = builder.Configuration[InferenceApiBaseAddressKey] is { Length: > 0 } configured
             ? configured
             : DefaultInferenceApiBaseAddress;
 
-        var apiKey = builder.Configuration[InferenceApiKeyKey];
-        builder.Services.AddHttpClient<InferenceApiClient>(client =>
-        {
-            client.BaseAddress = new Uri(baseAddress);
-            if (!string.IsNullOrEmpty(apiKey))
-            {
-                client.DefaultRequestHeaders.Add("X-API-Key", apiKey);
-            }
-        });
+        builder.Services.AddHttpClient<InferenceApiClient>(client => client.BaseAddress = new Uri(baseAddress))
+            .AddHttpMessageHandler<SignedInKeyHandler>();
 
         // Uploads stream from the browser into the request body once; a retry would send a drained stream, and a retried
         // load, unload or job submission would act twice, so only safe methods are retried.

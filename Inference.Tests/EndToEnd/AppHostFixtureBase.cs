@@ -131,6 +131,14 @@ public abstract partial class AppHostFixtureBase : IAsyncLifetime
         {
             api.WithEnvironment(name, value);
         }
+        if (options.RunsDashboard)
+        {
+            var dashboard = builder.CreateResourceBuilder(projects.Single(project => project.Name == DashboardResource));
+            foreach (var (name, value) in options.DashboardEnvironment)
+            {
+                dashboard.WithEnvironment(name, value);
+            }
+        }
 
         _app = await builder.BuildAsync(cancellationToken);
         _errorLog = ResourceErrorLog.Start(_app, projects.Select(project => project.Name));

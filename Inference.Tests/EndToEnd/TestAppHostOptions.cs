@@ -20,6 +20,9 @@ public sealed record TestAppHostOptions
     /// <summary>Environment variables for the API's processes.</summary>
     public IReadOnlyDictionary<string, string> ApiEnvironment { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Environment variables for the admin console's process.</summary>
+    public IReadOnlyDictionary<string, string> DashboardEnvironment { get; init; } = new Dictionary<string, string>();
+
     /// <summary>The Error entries this fixture's tests cause on purpose; any other fails the run.</summary>
     public IReadOnlyList<ExpectedErrorLog> ExpectedErrors { get; init; } = [];
 }

@@ -56,6 +56,8 @@ public static class MatrixRestRequests
         ["GET /api/admin/dependencies"] = Fixed(_ => Get("/api/admin/dependencies")),
         ["GET /api/admin/predictions"] = Fixed(_ => Get("/api/admin/predictions?model=sentiment&limit=5")),
         ["GET /api/admin/predictions?format=csv"] = Fixed(_ => Get("/api/admin/predictions?model=sentiment&format=csv")),
+        ["GET /api/admin/summary"] = Fixed(_ => Get("/api/admin/summary")),
+        ["GET /api/me"] = Fixed(_ => Get("/api/me")),
         ["POST /api/admin/keys"] = Fixed(_ => Json(HttpMethod.Post, "/api/admin/keys", new { name = "matrix created", scopes = new[] { "infer" } })),
         ["GET /api/admin/keys"] = Fixed(_ => Get("/api/admin/keys")),
         ["POST /api/admin/keys/{id}/rotate"] = new(async s => Post($"/api/admin/keys/{await s.NewThrowawayKeyAsync()}/rotate")),
