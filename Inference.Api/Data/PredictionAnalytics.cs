@@ -103,37 +103,33 @@ public sealed partial class PredictionAnalytics(InferenceDbContext db)
         string sql, string model, DateTimeOffset from, DateTimeOffset to, int[]? versions, TimeSpan? bucket, Action<DbDataReader> read,
         CancellationToken cancellationToken)
     {
-        // One deadline for opening, running and reading, so a frozen database answers 503 instead of hanging the route.
-        await DatabaseDeadline.RunAsync(async token =>
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
         {
-            var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-            await db.Database.OpenConnectionAsync(token);
-            try
+            await using var command = new NpgsqlCommand(sql, connection);
+            command.Parameters.AddWithValue("model", model);
+            command.Parameters.AddWithValue("from", from.ToUniversalTime());
+            command.Parameters.AddWithValue("to", to.ToUniversalTime());
+            command.Parameters.Add(new NpgsqlParameter("versions", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Integer)
             {
-                await using var command = new NpgsqlCommand(sql, connection);
-                command.Parameters.AddWithValue("model", model);
-                command.Parameters.AddWithValue("from", from.ToUniversalTime());
-                command.Parameters.AddWithValue("to", to.ToUniversalTime());
-                command.Parameters.Add(new NpgsqlParameter("versions", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Integer)
-                {
-                    Value = versions is null ? DBNull.Value : versions,
-                });
-                if (bucket is { } interval)
-                {
-                    command.Parameters.AddWithValue("bucket", interval);
-                }
+                Value = versions is null ? DBNull.Value : versions,
+            });
+            if (bucket is { } interval)
+            {
+                command.Parameters.AddWithValue("bucket", interval);
+            }
 
-                await using var reader = await command.ExecuteReaderAsync(token);
-                while (await reader.ReadAsync(token))
-                {
-                    read(reader);
-                }
-            }
-            finally
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
             {
-                await db.Database.CloseConnectionAsync();
+                read(reader);
             }
-        }, cancellationToken);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 
     private static double? NullableDouble(DbDataReader reader, int ordinal) =>

@@ -6,7 +6,6 @@ using Inference.Api.Grpc;
 using Inference.Api.Jobs;
 using Inference.Api.OpenInference;
 using Inference.Api.RateLimiting;
-using Inference.Api.Resilience;
 using Inference.Api.Routing;
 using Inference.Api.Security;
 using Inference.Api.Serving;
@@ -14,9 +13,11 @@ using Inference.Engine.Execution;
 using Inference.Engine.Repository;
 using Inference.Engine;
 using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
+using StackExchange.Redis;
 
 namespace Inference.Api.Extensions;
 
@@ -27,7 +28,17 @@ public static class ApplicationServiceExtensions
     {
         var services = builder.Services;
 
-        builder.AddDependencies();
+        builder.AddNpgsqlDbContext<InferenceDbContext>("inferencedb");
+        builder.AddRedisClient("redis");
+
+        // Redis as the cache's second level, sharing the multiplexer Aspire configured (telemetry, health).
+        services.AddStackExchangeRedisCache(_ => { });
+        services.AddOptions<RedisCacheOptions>().Configure<IServiceProvider>((options, provider) =>
+        {
+            options.ConnectionMultiplexerFactory = () => Task.FromResult(provider.GetRequiredService<IConnectionMultiplexer>());
+            options.InstanceName = "inference:";
+        });
+        services.AddHybridCache();
 
         services.AddOptions<InferenceOptions>()
             .Bind(builder.Configuration.GetSection(InferenceOptions.SectionName))
@@ -130,7 +141,6 @@ public static class ApplicationServiceExtensions
         app.MapAnalyticsApi();
         app.MapPredictionHistoryApi();
         app.MapAuditApi();
-        app.MapDependenciesApi();
         app.MapCallerApi();
         app.MapOverviewApi();
         return app;

@@ -2,9 +2,7 @@ using System.Diagnostics.Metrics;
 using System.Threading.RateLimiting;
 using Inference.Api.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
-using Inference.Api.Resilience;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using RedisRateLimiting;
 using StackExchange.Redis;
@@ -23,8 +21,7 @@ public sealed class RateLimitFallbackTests
         await using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var logger = new RecordingLogger<RateLimitStoreMonitor>();
         using var monitor = new RateLimitStoreMonitor(
-            redis, new DependencyCircuits(TimeProvider.System, NullLoggerFactory.Instance), Options.Create(new DependencyOptions()), logger,
-            services.GetRequiredService<IMeterFactory>());
+            redis, Options.Create(new RateLimitOptions()), TimeProvider.System, logger, services.GetRequiredService<IMeterFactory>());
         var measurements = new Dictionary<string, long>();
         using var listener = ListenTo(measurements);
         using var limiter = new RedisWithLocalFallbackRateLimiter(
