@@ -35,6 +35,8 @@ public sealed class IsolatedApiFixture : AppHostFixtureBase
             new("Microsoft.EntityFrameworkCore.Database.Command", "Failed executing DbCommand", "Commands in flight when Postgres stops fail."),
             new("Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService", "Health check InferenceDbContext with status Unhealthy",
                 "The database health check fails while Postgres is stopped."),
+            new("Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService", "Health check StackExchange.Redis with status Unhealthy",
+                "The Redis health check fails while Redis is stopped."),
         ],
     };
 }
