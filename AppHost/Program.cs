@@ -1,5 +1,6 @@
 var builder = DistributedApplication.CreateBuilder(args);
 builder.AddComposePublishing();
+builder.AddKubernetesPublishing();
 
 var (inferenceDb, redis) = builder.AddInferenceInfrastructure();
 var adminKey = builder.AddAdminKeyParameter();
@@ -14,7 +15,8 @@ var api = builder.AddProject<Projects.Inference_Api>("inference-api")
     .WithGpuExecution()
     .WithGrpcEndpoint()
     .WithExternalHttpEndpoints()
-    .WithHttpProbe(ProbeType.Readiness, "/health", endpointName: "http");
+    .WithHttpProbe(ProbeType.Readiness, "/health", endpointName: "http")
+    .WithHttpProbe(ProbeType.Liveness, "/alive", endpointName: "http");
 
 if (builder.ExecutionContext.IsRunMode)
 {
@@ -40,7 +42,8 @@ var dashboard = builder.AddProject<Projects.Inference_Dashboard>("inference-dash
     // Sign-in cookies are protected by a key ring kept in Redis, so they survive restarts and work on every replica.
     .WithReference(redis).WaitFor(redis)
     .WithExternalHttpEndpoints()
-    .WithHttpProbe(ProbeType.Readiness, "/health", endpointName: "http");
+    .WithHttpProbe(ProbeType.Readiness, "/health", endpointName: "http")
+    .WithHttpProbe(ProbeType.Liveness, "/alive", endpointName: "http");
 
 if (builder.ExecutionContext.IsRunMode)
 {

@@ -22,12 +22,18 @@ public static class Extensions
     private const string AlivenessEndpointPath = "/alive";
     private const string LiveTag = "live";
 
-    /// <summary>Adds OpenTelemetry, default health checks, service discovery, HttpClient resilience and no <c>Server</c> header.</summary>
+    /// <summary>
+    /// Resolves references to secret files in configuration (<see cref="SecretFileReferences"/>), then adds OpenTelemetry,
+    /// default health checks, service discovery, HttpClient resilience, no <c>Server</c> header, and forwarded headers
+    /// trusted from configured proxies only (<see cref="TrustedProxies"/>).
+    /// </summary>
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
+        builder.Configuration.AddSecretFileReferences();
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
         builder.AddSecurityHeaderDefaults();
+        builder.AddTrustedProxies();
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http =>
         {

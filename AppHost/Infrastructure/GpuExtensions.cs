@@ -4,8 +4,16 @@ using Microsoft.Extensions.Logging;
 
 namespace Aspire.Hosting;
 
-/// <summary>Marks a resource that runs on every NVIDIA GPU of its host; deployment publishers reserve the GPUs for it.</summary>
-public sealed class NvidiaGpuAnnotation : IResourceAnnotation;
+/// <summary>
+/// Marks a resource that can run on NVIDIA GPUs: deployment publishers write a GPU variant of it (the GPU override of
+/// the Compose file, the gpu overlay of the Kubernetes manifests) that reserves the GPUs, runs the CUDA image and sets
+/// <see cref="Environment"/>.
+/// </summary>
+public sealed class NvidiaGpuAnnotation(IReadOnlyDictionary<string, string> environment) : IResourceAnnotation
+{
+    /// <summary>Variables that switch the resource to its GPU code path, e.g. ONNX Runtime's CUDA provider.</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; } = environment;
+}
 
 /// <summary>Puts the API's models on NVIDIA GPUs when the AppHost's <c>Gpu:Enabled</c> option is on (off by default).</summary>
 public static class GpuExtensions
@@ -14,42 +22,44 @@ public static class GpuExtensions
     private const string ExecutionProviderVariable = "Inference__ExecutionProvider";
 
     /// <summary>
-    /// With <c>Gpu:Enabled=true</c> the resource asks ONNX Runtime for the CUDA execution provider and carries
-    /// <see cref="NvidiaGpuAnnotation"/>, from which the Compose publisher reserves NVIDIA GPUs. In run mode a
-    /// project sees the host's GPUs directly; a container gets them from its runtime: <c>--gpus=all</c> on
-    /// Docker, the CDI device <c>nvidia.com/gpu=all</c> on Podman. Off, deployments use the CPU provider and
-    /// development runs keep the API's own choice (<c>auto</c>).
+    /// Publish mode: the resource runs on the CPU provider and carries <see cref="NvidiaGpuAnnotation"/>, from which the
+    /// publishers write its GPU variant (<c>deploy/docker-compose.gpu.yaml</c>, <c>deploy/k8s/overlays/gpu</c>). Run mode
+    /// with <c>Gpu:Enabled=true</c> (off by default): the resource asks ONNX Runtime for the CUDA execution provider; a
+    /// project sees the host's GPUs directly; a container gets them from its runtime: <c>--gpus=all</c> on Docker, the CDI
+    /// device <c>nvidia.com/gpu=all</c> on Podman. Off, development runs keep the API's own choice (<c>auto</c>).
     /// </summary>
     public static IResourceBuilder<T> WithGpuExecution<T>(this IResourceBuilder<T> resource) where T : IResourceWithEnvironment
     {
         var builder = resource.ApplicationBuilder;
+        if (builder.ExecutionContext.IsPublishMode)
+        {
+            return resource.WithAnnotation(CudaAnnotation())
+                .WithEnvironment(ExecutionProviderVariable, "cpu");
+        }
         if (!builder.Configuration.GetValue<bool>(EnabledKey))
         {
-            return builder.ExecutionContext.IsPublishMode
-                ? resource.WithEnvironment(ExecutionProviderVariable, "cpu")
-                : resource;
+            return resource;
         }
 
-        resource.WithAnnotation(new NvidiaGpuAnnotation())
+        resource.WithAnnotation(CudaAnnotation())
             .WithEnvironment(ExecutionProviderVariable, "cuda");
 
-        if (builder.ExecutionContext.IsRunMode)
+        var gpuArgument = resource.Resource is ContainerResource ? ContainerRuntimeGpuArgument(builder) : null;
+        if (gpuArgument is not null)
         {
-            var gpuArgument = resource.Resource is ContainerResource ? ContainerRuntimeGpuArgument(builder) : null;
-            if (gpuArgument is not null)
-            {
-                resource.WithAnnotation(new ContainerRuntimeArgsCallbackAnnotation(args => args.Add(gpuArgument)));
-            }
-            builder.Eventing.Subscribe<BeforeStartEvent>((startEvent, _) =>
-            {
-                startEvent.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Gpu")
-                    .LogInformation("GPU: {Resource} uses the CUDA execution provider{How}", resource.Resource.Name,
-                        gpuArgument is null ? " with the host's GPUs" : $" ({gpuArgument})");
-                return Task.CompletedTask;
-            });
+            resource.WithAnnotation(new ContainerRuntimeArgsCallbackAnnotation(args => args.Add(gpuArgument)));
         }
+        builder.Eventing.Subscribe<BeforeStartEvent>((startEvent, _) =>
+        {
+            startEvent.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Gpu")
+                .LogInformation("GPU: {Resource} uses the CUDA execution provider{How}", resource.Resource.Name,
+                    gpuArgument is null ? " with the host's GPUs" : $" ({gpuArgument})");
+            return Task.CompletedTask;
+        });
         return resource;
     }
+
+    private static NvidiaGpuAnnotation CudaAnnotation() => new(new Dictionary<string, string> { [ExecutionProviderVariable] = "cuda" });
 
     /// <summary>How the configured container runtime hands every NVIDIA GPU to a container.</summary>
     private static string ContainerRuntimeGpuArgument(IDistributedApplicationBuilder builder)

@@ -9,9 +9,22 @@ namespace AppHost.Publishing;
 public sealed class ComposeEnvironmentFile
 {
     private readonly List<Entry> _entries = [];
+    private readonly List<string> _secretFiles = [];
 
     /// <summary>Every variable, in order of first use.</summary>
     public IReadOnlyList<Entry> Entries => _entries;
+
+    /// <summary>The secrets the Compose file reads from files in <see cref="ComposeSecrets.Folder"/>, in order of first use.</summary>
+    public IReadOnlyList<string> SecretFiles => _secretFiles;
+
+    /// <summary>A secret that is a file of its own rather than a variable; <c>.env.example</c> says where it goes.</summary>
+    public void SecretFile(string name)
+    {
+        if (!_secretFiles.Contains(name))
+        {
+            _secretFiles.Add(name);
+        }
+    }
 
     /// <summary>A variable Compose refuses to start without (secrets): <c>${NAME:?...}</c>.</summary>
     public string Required(string name, string description)
@@ -46,6 +59,15 @@ public sealed class ComposeEnvironmentFile
         {
             text.Append("# ").Append(line).Append('\n');
         }
+        if (_secretFiles.Count > 0)
+        {
+            text.Append("#\n# Secrets are not variables: each is a file in ").Append(ComposeSecrets.Folder)
+                .Append("/ beside this file holding the value alone\n# (letters and digits, e.g. from `openssl rand -hex 24`), readable by the containers' users:\n");
+            foreach (var name in _secretFiles)
+            {
+                text.Append("#   ").Append(ComposeSecrets.Folder).Append('/').Append(name).Append('\n');
+            }
+        }
         foreach (var entry in _entries)
         {
             text.Append('\n');
@@ -55,9 +77,9 @@ public sealed class ComposeEnvironmentFile
         return text.ToString();
     }
 
-    /// <summary>An environment variable name for a model name: <c>postgres-password</c> becomes <c>POSTGRES_PASSWORD</c>.</summary>
-    public static string VariableName(params string[] parts) =>
-        string.Join('_', parts.Select(part => new string([.. part.Select(c => char.IsAsciiLetterOrDigit(c) ? char.ToUpperInvariant(c) : '_')])));
+    /// <summary>An environment variable name for a model name: <c>postgres-password</c> becomes <c>POSTGRES_PASSWORD</c>; null parts are left out.</summary>
+    public static string VariableName(params string?[] parts) =>
+        string.Join('_', parts.OfType<string>().Select(part => new string([.. part.Select(c => char.IsAsciiLetterOrDigit(c) ? char.ToUpperInvariant(c) : '_')])));
 
     private void Add(Entry entry)
     {

@@ -9,14 +9,14 @@ public sealed class ComposeFile
     public Dictionary<string, ComposeService> Services { get; init; } = [];
 
     public Dictionary<string, ComposeNamedVolume> Volumes { get; init; } = [];
+
+    public Dictionary<string, ComposeSecret> Secrets { get; init; } = [];
 }
 
 /// <summary>One service: a container image (or a build), its configuration and how Compose runs it.</summary>
 public sealed class ComposeService
 {
     public string? Image { get; set; }
-
-    public ComposeBuild? Build { get; set; }
 
     public List<string> Profiles { get; init; } = [];
 
@@ -32,6 +32,9 @@ public sealed class ComposeService
 
     public List<ComposeServiceVolume> Volumes { get; init; } = [];
 
+    /// <summary>Secrets mounted as files at <c>/run/secrets/&lt;name&gt;</c>.</summary>
+    public List<string> Secrets { get; init; } = [];
+
     public Dictionary<string, ComposeDependency> DependsOn { get; init; } = [];
 
     public ComposeHealthCheck? Healthcheck { get; set; }
@@ -39,13 +42,6 @@ public sealed class ComposeService
     public string? Restart { get; set; }
 
     public ComposeDeploy? Deploy { get; set; }
-}
-
-public sealed class ComposeBuild
-{
-    public required string Context { get; init; }
-
-    public required string Dockerfile { get; init; }
 }
 
 /// <summary>A mount in long syntax: <c>volume</c> (named) or <c>bind</c> (host path).</summary>
@@ -62,6 +58,12 @@ public sealed class ComposeServiceVolume
 
 /// <summary>A named volume; no options: the local driver keeps the data on the host.</summary>
 public sealed class ComposeNamedVolume;
+
+/// <summary>A secret read from a file on the host, relative to the Compose file.</summary>
+public sealed class ComposeSecret
+{
+    public required string File { get; init; }
+}
 
 public sealed class ComposeDependency
 {

@@ -46,7 +46,8 @@ public static class ComposeFileGenerator
             generation.File.Services[ComposeOptions.AspireDashboardServiceName] = CreateAspireDashboard(options, environmentFile);
         }
 
-        return new ComposeDeployment(generation.File, environmentFile);
+        var gpuOverride = ComposeGpuOverride.Create(resources, endpoints, options, environmentFile);
+        return new ComposeDeployment(generation.File, gpuOverride, environmentFile);
     }
 
     /// <summary>What every step of one generation shares.</summary>
@@ -62,9 +63,7 @@ public static class ComposeFileGenerator
     private static async Task<ComposeService> CreateServiceAsync(IResource resource, Generation generation, CancellationToken cancellationToken)
     {
         var (model, executionContext, options, endpoints, resolver, environmentFile, file) = generation;
-        var usesGpu = resource.Annotations.OfType<NvidiaGpuAnnotation>().Any();
-        var service = new ComposeService();
-        SetImage(resource, service, usesGpu, options, environmentFile);
+        var service = new ComposeService { Image = ImageOf(resource, usesGpu: false, environmentFile) };
 
         if (resource is ContainerResource { Entrypoint: { } entrypoint })
         {
@@ -92,40 +91,29 @@ public static class ComposeFileGenerator
             service.Environment["OTEL_SERVICE_NAME"] = resource.Name;
         }
 
+        ComposeSecrets.Apply(resource, service, file);
+
         var replicas = options.Replicas.GetValueOrDefault(resource.Name, 1);
         AddPorts(resource, service, endpoints, options, replicas);
         AddVolumes(resource, service, options, environmentFile, file);
-        service.Healthcheck = ComposeHealthChecks.For(resource, endpoints, options);
+        service.Healthcheck = ComposeHealthChecks.For(resource, endpoints, options.StartPeriod);
         service.Restart = RunsOnce(resource, model) ? "no" : "unless-stopped";
-        service.Deploy = CreateDeploy(resource.Name, options, replicas, usesGpu);
+        service.Deploy = CreateDeploy(resource.Name, options, replicas, usesGpu: false);
         return service;
     }
 
-    private static void SetImage(IResource resource, ComposeService service, bool usesGpu, ComposeOptions options, ComposeEnvironmentFile environmentFile)
+    /// <summary>The image of a service: the one the app model names, or for images this repository builds a variable with its tag.</summary>
+    internal static string? ImageOf(IResource resource, bool usesGpu, ComposeEnvironmentFile environmentFile)
     {
-        var variable = ComposeEnvironmentFile.VariableName(resource.Name, "image");
-        if (resource.TryGetLastAnnotation<DockerfileBuildAnnotation>(out var build))
+        if (resource is ProjectResource || resource.HasAnnotationOfType<BuiltImageAnnotation>())
         {
-            var context = Path.GetFullPath(build.ContextPath);
-            service.Build = new ComposeBuild
-            {
-                Context = RelativeTo(options.OutputDirectory, context),
-                Dockerfile = RelativeTo(context, build.DockerfilePath),
-            };
-            service.Image = environmentFile.Optional(variable, $"{resource.Name}:latest",
-                $"Tag for the '{resource.Name}' image Compose builds (docker compose build).");
-        }
-        else if (resource is ProjectResource)
-        {
-            // Built by 'dotnet publish -t:PublishContainer'; the repository name is the project's ContainerRepository.
+            // Built by deploy/images/build.sh, named after the service; the CUDA variant of an image is tagged -cuda.
+            var variable = ComposeEnvironmentFile.VariableName(resource.Name, usesGpu ? "cuda" : null, "image");
             var tag = usesGpu ? "latest-cuda" : "latest";
-            service.Image = environmentFile.Optional(variable, $"{resource.Name}:{tag}",
-                $"The '{resource.Name}' image (docs/deployment.md builds it); prefix a registry to pull it from one.");
+            return environmentFile.Optional(variable, $"{resource.Name}:{tag}",
+                $"The '{resource.Name}' image{(usesGpu ? " for NVIDIA GPUs" : string.Empty)} (deploy/images/build.sh builds it); prefix a registry to pull it from one.");
         }
-        else if (resource.TryGetContainerImageName(out var image))
-        {
-            service.Image = ComposeValueResolver.EscapeLiteral(image);
-        }
+        return resource.TryGetContainerImageName(out var image) ? ComposeValueResolver.EscapeLiteral(image) : null;
     }
 
     private static void AddPorts(IResource resource, ComposeService service, ComposeEndpoints endpoints, ComposeOptions options, int replicas)
@@ -169,7 +157,7 @@ public static class ComposeFileGenerator
         }
     }
 
-    private static ComposeDeploy CreateDeploy(string name, ComposeOptions options, int replicas, bool usesGpu)
+    internal static ComposeDeploy CreateDeploy(string name, ComposeOptions options, int replicas, bool usesGpu)
     {
         var limits = options.Limits.GetValueOrDefault(name, options.DefaultLimits);
         return new ComposeDeploy
@@ -269,9 +257,10 @@ public static class ComposeFileGenerator
 }
 
 /// <summary>A generated Compose file and the variables its <c>.env</c> file provides.</summary>
-public sealed record ComposeDeployment(ComposeFile File, ComposeEnvironmentFile Environment)
+public sealed record ComposeDeployment(ComposeFile File, ComposeFile GpuOverride, ComposeEnvironmentFile Environment)
 {
     public const string ComposeFileName = "docker-compose.yaml";
+    public const string GpuOverrideFileName = "docker-compose.gpu.yaml";
     public const string EnvironmentExampleFileName = ".env.example";
 
     private const string Regenerate = "dotnet run --project AppHost -- --publisher compose --output-path ../deploy";
@@ -280,6 +269,12 @@ public sealed record ComposeDeployment(ComposeFile File, ComposeEnvironmentFile 
         $"# Generated from the AppHost's app model; do not edit. Regenerate: {Regenerate}\n" +
         "# Variables come from .env beside this file (copy .env.example). Guide: docs/deployment.md\n" +
         ComposeYaml.Serialize(File);
+
+    /// <summary>The GPU override, used as <c>docker compose -f docker-compose.yaml -f docker-compose.gpu.yaml up</c>.</summary>
+    public string GpuOverrideToYaml() =>
+        $"# Generated from the AppHost's app model; do not edit. Regenerate: {Regenerate}\n" +
+        $"# NVIDIA GPUs: docker compose -f {ComposeFileName} -f {GpuOverrideFileName} up -d (needs the NVIDIA Container Toolkit). Guide: docs/deployment.md\n" +
+        ComposeYaml.Serialize(GpuOverride);
 
     public string ToEnvironmentExample() => Environment.ToText(
         $"Copy to .env beside {ComposeFileName} and fill in the required values; never commit .env.\n" +

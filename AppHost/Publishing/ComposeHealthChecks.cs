@@ -10,12 +10,13 @@ namespace AppHost.Publishing;
 /// </summary>
 public static class ComposeHealthChecks
 {
-    public static ComposeHealthCheck? For(IResource resource, ComposeEndpoints endpoints, ComposeOptions options) => resource switch
+    public static ComposeHealthCheck? For(IResource resource, ComposeEndpoints endpoints, TimeSpan startPeriod) => resource switch
     {
         // Through TCP: during initialisation the server listens on its socket only, so this passes once it is really up.
         PostgresServerResource => Infrastructure("pg_isready -h 127.0.0.1 -U \"$${POSTGRES_USER}\""),
-        RedisResource => Infrastructure("redis-cli -a \"$${REDIS_PASSWORD}\" --no-auth-warning ping | grep -q PONG"),
-        _ => ReadinessProbe(resource, endpoints, options),
+        // The password reaches redis-cli through its environment, not its command line (which ps shows).
+        RedisResource => Infrastructure("REDISCLI_AUTH=\"$$(cat \"$${REDIS_PASSWORD_FILE}\")\" redis-cli ping | grep -q PONG"),
+        _ => ReadinessProbe(resource, endpoints, startPeriod),
     };
 
     private static ComposeHealthCheck Infrastructure(string shellCommand) => new()
@@ -26,7 +27,7 @@ public static class ComposeHealthChecks
         Retries = 10,
     };
 
-    private static ComposeHealthCheck? ReadinessProbe(IResource resource, ComposeEndpoints endpoints, ComposeOptions options)
+    private static ComposeHealthCheck? ReadinessProbe(IResource resource, ComposeEndpoints endpoints, TimeSpan startPeriod)
     {
         var probe = resource.Annotations.OfType<EndpointProbeAnnotation>().LastOrDefault(p => p.Type == ProbeType.Readiness);
         if (probe is null)
@@ -44,7 +45,7 @@ public static class ComposeHealthChecks
             Interval = "10s",
             Timeout = "5s",
             Retries = 3,
-            StartPeriod = Duration(options.StartPeriod),
+            StartPeriod = Duration(startPeriod),
         };
     }
 

@@ -20,6 +20,12 @@ public sealed class ComposeOptions
     /// </summary>
     public TimeSpan StartPeriod { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// <see cref="StartPeriod"/> of services in the GPU override: creating a CUDA session compiles and loads kernels per
+    /// model, and the first start on a host may JIT them for its GPU, which takes minutes rather than seconds.
+    /// </summary>
+    public TimeSpan GpuStartPeriod { get; set; } = TimeSpan.FromSeconds(180);
+
     /// <summary>Replicas per service; services not listed run one and get no <c>deploy.replicas</c>.</summary>
     public Dictionary<string, int> Replicas { get; set; } = new() { ["inference-api"] = 1 };
 

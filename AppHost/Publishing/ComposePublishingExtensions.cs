@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 
 namespace Aspire.Hosting;
 
-/// <summary>Publishes the app model as <c>docker-compose.yaml</c> and <c>.env.example</c>.</summary>
+/// <summary>Publishes the app model as <c>docker-compose.yaml</c>, its GPU override <c>docker-compose.gpu.yaml</c> and <c>.env.example</c>.</summary>
 public static class ComposePublishingExtensions
 {
     public const string PublisherName = "compose";
@@ -18,8 +18,8 @@ public static class ComposePublishingExtensions
     /// <summary>
     /// Adds the <c>publish-compose</c> pipeline step. <c>--publisher compose --output-path &lt;folder&gt;</c> runs it
     /// alone, as <c>--publisher manifest</c> runs the manifest step; <c>aspire publish</c> runs it with the rest.
-    /// Options come from the <c>Compose</c> configuration section (<see cref="ComposeOptions"/>) and
-    /// <c>Gpu:Enabled</c>. A relative output path is relative to the AppHost folder.
+    /// Options come from the <c>Compose</c> configuration section (<see cref="ComposeOptions"/>). A relative output path is
+    /// relative to the AppHost folder.
     /// </summary>
     public static IDistributedApplicationBuilder AddComposePublishing(this IDistributedApplicationBuilder builder)
     {
@@ -32,7 +32,7 @@ public static class ComposePublishingExtensions
         builder.Pipeline.AddStep(new PipelineStep
         {
             Name = StepName,
-            Description = "Writes docker-compose.yaml and .env.example for the app model.",
+            Description = "Writes docker-compose.yaml, docker-compose.gpu.yaml and .env.example for the app model.",
             Action = context => PublishAsync(context, builder.Configuration, builder.AppHostDirectory),
             RequiredBySteps = [WellKnownPipelineSteps.Publish],
         });
@@ -52,6 +52,8 @@ public static class ComposePublishingExtensions
         Directory.CreateDirectory(options.OutputDirectory);
         var composePath = Path.Combine(options.OutputDirectory, ComposeDeployment.ComposeFileName);
         await File.WriteAllTextAsync(composePath, deployment.ToYaml(), context.CancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(options.OutputDirectory, ComposeDeployment.GpuOverrideFileName),
+            deployment.GpuOverrideToYaml(), context.CancellationToken);
         await File.WriteAllTextAsync(Path.Combine(options.OutputDirectory, ComposeDeployment.EnvironmentExampleFileName),
             deployment.ToEnvironmentExample(), context.CancellationToken);
         context.Logger.LogInformation("Published Compose file to: {ComposePath}", composePath);

@@ -4,8 +4,10 @@ namespace AppHost.Publishing;
 
 /// <summary>
 /// Turns values of the app model (connection strings, endpoint references, parameters) into Compose text.
-/// Parameters become <c>${NAME}</c> references to the <c>.env</c> file, so no secret is ever written into the
-/// Compose file; literal text has its <c>$</c> doubled so Compose does not interpolate it.
+/// Parameters become <c>${NAME}</c> references to the <c>.env</c> file; secret parameters become
+/// <c>{secret:name}</c> references to Compose secrets (files), which <see cref="ComposeSecrets"/> hands to each service,
+/// so no secret value is written into the Compose file or a container's environment. Literal text has its <c>$</c>
+/// doubled so Compose does not interpolate it.
 /// </summary>
 public sealed class ComposeValueResolver(ComposeEndpoints endpoints, ComposeEnvironmentFile environmentFile)
 {
@@ -74,9 +76,11 @@ public sealed class ComposeValueResolver(ComposeEndpoints endpoints, ComposeEnvi
 
     private string ReferToParameter(ParameterResource parameter)
     {
-        var name = ComposeEnvironmentFile.VariableName(parameter.Name);
-        return parameter.Secret
-            ? environmentFile.Required(name, $"Secret '{parameter.Name}': letters and digits, e.g. from `openssl rand -hex 24`.")
-            : environmentFile.Required(name, $"Parameter '{parameter.Name}'.");
+        if (parameter.Secret)
+        {
+            environmentFile.SecretFile(parameter.Name);
+            return ComposeSecrets.Reference(parameter.Name);
+        }
+        return environmentFile.Required(ComposeEnvironmentFile.VariableName(parameter.Name), $"Parameter '{parameter.Name}'.");
     }
 }

@@ -3,8 +3,8 @@ using AppHost.Publishing;
 namespace Inference.Tests.Deployment;
 
 /// <summary>
-/// The Compose file generated from the app model: the checked-in <c>deploy/</c> files stay current, and the GPU
-/// and scale-out variants match their golden files and say what they must.
+/// The Compose file generated from the app model: the checked-in <c>deploy/</c> files (with the GPU override) stay
+/// current, the scale-out variant matches its golden file, and each says what it must.
 /// </summary>
 public sealed class ComposeFileTests
 {
@@ -19,16 +19,10 @@ public sealed class ComposeFileTests
 
         GoldenFile.AssertMatches(Path.Combine(PublishedAppModel.DeployDirectory, ComposeDeployment.ComposeFileName),
             deployment.ToYaml(), $"run '{PublishCommand}'.");
+        GoldenFile.AssertMatches(Path.Combine(PublishedAppModel.DeployDirectory, ComposeDeployment.GpuOverrideFileName),
+            deployment.GpuOverrideToYaml(), $"run '{PublishCommand}'.");
         GoldenFile.AssertMatches(Path.Combine(PublishedAppModel.DeployDirectory, ComposeDeployment.EnvironmentExampleFileName),
             deployment.ToEnvironmentExample(), $"run '{PublishCommand}'.");
-    }
-
-    [Fact]
-    public async Task GpuVariantMatchesGoldenFile()
-    {
-        var deployment = await PublishedAppModel.GenerateComposeAsync(new ComposeOptions(), "--Gpu:Enabled=true");
-
-        GoldenFile.AssertMatches(Path.Combine(GoldenFile.GoldenDirectory, "docker-compose.gpu.yaml"), deployment.ToYaml(), UpdateGoldenFiles);
     }
 
     [Fact]
@@ -50,17 +44,20 @@ public sealed class ComposeFileTests
     }
 
     [Fact]
-    public async Task GpuOptionReservesEveryNvidiaGpuForTheApiOnACudaImage()
+    public async Task GpuOverrideReservesEveryNvidiaGpuForTheApiOnTheCudaImageWithALongerStartPeriod()
     {
-        var file = (await PublishedAppModel.GenerateComposeAsync(new ComposeOptions(), "--Gpu:Enabled=true")).File;
+        var deployment = await PublishedAppModel.GenerateComposeAsync(new ComposeOptions());
 
-        var api = file.Services[Api];
+        var service = Assert.Single(deployment.GpuOverride.Services);
+        Assert.Equal(Api, service.Key);
+        var api = service.Value;
         var device = Assert.Single(api.Deploy!.Resources!.Reservations!.Devices);
         Assert.Equal(("nvidia", "all"), (device.Driver, device.Count));
         Assert.Equal(["gpu"], device.Capabilities);
-        Assert.Equal("cuda", api.Environment["Inference__ExecutionProvider"]);
-        Assert.Equal("${INFERENCE_API_IMAGE:-inference-api:latest-cuda}", api.Image);
-        Assert.All(file.Services.Where(pair => pair.Key != Api), pair => Assert.Null(pair.Value.Deploy?.Resources?.Reservations));
+        Assert.Equal(new Dictionary<string, string> { ["Inference__ExecutionProvider"] = "cuda" }, api.Environment);
+        Assert.Equal("${INFERENCE_API_CUDA_IMAGE:-inference-api:latest-cuda}", api.Image);
+        Assert.Equal("180s", api.Healthcheck!.StartPeriod);
+        Assert.Equal(deployment.File.Services[Api].Healthcheck!.Test, api.Healthcheck.Test);
     }
 
     [Fact]
@@ -101,25 +98,30 @@ public sealed class ComposeFileTests
     }
 
     [Fact]
-    public async Task SecretsReachTheComposeFileOnlyAsRequiredEnvFileVariables()
+    public async Task SecretsReachServicesOnlyAsMountedFilesNeverAsValuesOrVariables()
     {
         var deployment = await PublishedAppModel.GenerateComposeAsync(new ComposeOptions());
+        var services = deployment.File.Services;
 
-        var passwords = deployment.File.Services.Values
-            .SelectMany(service => service.Environment)
-            .Where(variable => variable.Key.EndsWith("PASSWORD", StringComparison.Ordinal) || variable.Value.Contains("assword="))
-            .ToList();
-        Assert.NotEmpty(passwords);
-        Assert.All(passwords, variable => Assert.Matches(@"\$\{(POSTGRES|REDIS)_PASSWORD:\?", variable.Value));
-        var secrets = deployment.Environment.Entries.Where(entry => entry.IsRequired).ToList();
-        Assert.Equal(["POSTGRES_PASSWORD", "REDIS_PASSWORD", "INFERENCE_ADMIN_KEY"], secrets.Select(entry => entry.Name));
-        Assert.All(secrets, entry => Assert.Empty(entry.Value));
-        // Only the API holds the bootstrap key; the admin console holds none (people sign in with theirs).
-        var adminKeys = deployment.File.Services.SelectMany(service => service.Value.Environment, (service, variable) => (Service: service.Key, variable.Key, variable.Value))
-            .Where(variable => variable.Value.Contains("INFERENCE_ADMIN_KEY", StringComparison.Ordinal)).ToList();
-        var adminKey = Assert.Single(adminKeys);
-        Assert.Equal((Api, "Inference__Auth__BootstrapAdminKey"), (adminKey.Service, adminKey.Key));
-        Assert.StartsWith("${INFERENCE_ADMIN_KEY:?", adminKey.Value);
-        Assert.DoesNotContain(deployment.File.Services["inference-dashboard"].Environment.Keys, name => name.Contains("ApiKey", StringComparison.OrdinalIgnoreCase));
+        string[] secrets = ["postgres-password", "redis-password", "inference-admin-key"];
+        Assert.Equal(secrets, deployment.File.Secrets.Keys);
+        Assert.All(deployment.File.Secrets, secret => Assert.Equal($"./secrets/{secret.Key}", secret.Value.File));
+        Assert.Equal(secrets, deployment.Environment.SecretFiles);
+        Assert.DoesNotContain(deployment.Environment.Entries, entry => entry.IsRequired);
+        // No value or variable of the environment file carries a secret.
+        Assert.All(services.Values.SelectMany(service => service.Environment.Values.Concat(service.Command)),
+            value => Assert.DoesNotMatch(@"PASSWORD:|ADMIN_KEY", value));
+        // Containers get the official images' _FILE variables; their commands read the file.
+        Assert.Equal("/run/secrets/postgres-password", services["postgres"].Environment["POSTGRES_PASSWORD_FILE"]);
+        Assert.DoesNotContain("POSTGRES_PASSWORD", services["postgres"].Environment.Keys);
+        Assert.Contains("--requirepass \"$$(cat \"$${REDIS_PASSWORD_FILE}\")\"", services["redis"].Command.Last());
+        // .NET services resolve {secret:name} from /run/secrets; each mounts only the secrets it refers to.
+        Assert.Contains("Password={secret:postgres-password}", services[Api].Environment["ConnectionStrings__inferencedb"]);
+        Assert.Equal("{secret:inference-admin-key}", services[Api].Environment["Inference__Auth__BootstrapAdminKey"]);
+        Assert.Equal(secrets, services[Api].Secrets);
+        Assert.Equal(["postgres-password"], services["inference-migrations"].Secrets);
+        // The admin console holds no key (people sign in with theirs): only Redis, for its key ring.
+        Assert.Equal(["redis-password"], services["inference-dashboard"].Secrets);
+        Assert.DoesNotContain(services["inference-dashboard"].Environment.Keys, name => name.Contains("ApiKey", StringComparison.OrdinalIgnoreCase));
     }
 }

@@ -1,4 +1,5 @@
 using AppHost.Publishing;
+using AppHost.Publishing.Kubernetes;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -7,7 +8,7 @@ namespace Inference.Tests.Deployment;
 
 /// <summary>
 /// The AppHost's app model as publishing sees it (publish mode: Postgres and Redis as containers, no
-/// container runtime needed), and the Compose deployment generated from it in-process.
+/// container runtime needed), and the Compose deployment and Kubernetes manifests generated from it in-process.
 /// </summary>
 public static class PublishedAppModel
 {
@@ -16,7 +17,22 @@ public static class PublishedAppModel
     public static string DeployDirectory => Path.Combine(TestPaths.RepositoryRoot, "deploy");
 
     /// <summary>Generates the Compose deployment for the AppHost started with <paramref name="appHostArgs"/>.</summary>
-    public static async Task<ComposeDeployment> GenerateComposeAsync(ComposeOptions options, params string[] appHostArgs)
+    public static Task<ComposeDeployment> GenerateComposeAsync(ComposeOptions options, params string[] appHostArgs)
+    {
+        options.OutputDirectory = DeployDirectory;
+        return WithAppModelAsync((model, context, cancellationToken) => ComposeFileGenerator.GenerateAsync(model, context, options, cancellationToken), appHostArgs);
+    }
+
+    /// <summary>Generates the Kubernetes manifests for the AppHost started with <paramref name="appHostArgs"/>.</summary>
+    public static Task<KubernetesManifests> GenerateKubernetesAsync(KubernetesOptions options, params string[] appHostArgs)
+    {
+        var composeOptions = new ComposeOptions { OutputDirectory = Path.Combine(DeployDirectory, "k8s") };
+        return WithAppModelAsync((model, context, cancellationToken) =>
+            KubernetesPublishingExtensions.GenerateAsync(model, context, composeOptions, options, cancellationToken), appHostArgs);
+    }
+
+    private static async Task<T> WithAppModelAsync<T>(
+        Func<DistributedApplicationModel, DistributedApplicationExecutionContext, CancellationToken, Task<T>> generate, string[] appHostArgs)
     {
         using var timeout = new CancellationTokenSource(BuildTimeout);
         // The manifest publisher puts the AppHost in publish mode. The AppHost's own Run() then publishes a
@@ -31,11 +47,9 @@ public static class PublishedAppModel
             .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None));
         await using var app = await builder.BuildAsync(timeout.Token);
 
-        options.OutputDirectory = DeployDirectory;
-        return await ComposeFileGenerator.GenerateAsync(
+        return await generate(
             app.Services.GetRequiredService<DistributedApplicationModel>(),
             app.Services.GetRequiredService<DistributedApplicationExecutionContext>(),
-            options,
             timeout.Token);
     }
 }
