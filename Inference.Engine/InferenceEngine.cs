@@ -50,7 +50,7 @@ public sealed class InferenceEngine(ModelRepository repository, IOptions<Inferen
             var request = model.Tensors.Validate(model.Name, inputs, outputs);
             var result = await model.InferTensorsAsync(request, priority, cancellationToken);
             var elapsed = Stopwatch.GetElapsedTime(started);
-            telemetry.RecordPrediction(model.Name, model.Version, "success", elapsed.TotalMilliseconds);
+            telemetry.RecordPrediction(model.Name, model.Version, "success", elapsed);
             model.Statistics.RecordRequest(success: true, elapsed, model.Tensors.CanBatch ? request.Rows : 1);
             return result;
         }
@@ -68,6 +68,10 @@ public sealed class InferenceEngine(ModelRepository repository, IOptions<Inferen
     public void RecordFailedRequest(ModelVersion model, InferenceErrorKind kind, TimeSpan elapsed)
     {
         telemetry.RecordPrediction(model.Name, model.Version, kind.ToString(), null);
+        if (kind == InferenceErrorKind.Overloaded)
+        {
+            telemetry.RecordAdmissionRefusal(model.Name, model.Version);
+        }
         model.Statistics.RecordRequest(success: false, elapsed);
     }
 
@@ -149,7 +153,7 @@ public sealed class InferenceEngine(ModelRepository repository, IOptions<Inferen
         {
             var result = await predict();
             var elapsed = Stopwatch.GetElapsedTime(started);
-            telemetry.RecordPrediction(model.Name, model.Version, "success", elapsed.TotalMilliseconds);
+            telemetry.RecordPrediction(model.Name, model.Version, "success", elapsed);
             model.Statistics.RecordRequest(success: true, elapsed);
             return result with { InferenceTimeMs = Math.Round(elapsed.TotalMilliseconds, 3) };
         }

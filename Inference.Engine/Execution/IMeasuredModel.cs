@@ -14,4 +14,7 @@ public interface IMeasuredModel
     long MemoryBytes { get; }
 
     ExecutionProviderChoice Provider { get; }
+
+    /// <summary>Cumulative request, queue and compute figures (Triton's statistics).</summary>
+    ModelStatistics Statistics { get; }
 }
