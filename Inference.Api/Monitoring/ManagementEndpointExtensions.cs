@@ -1,4 +1,5 @@
 using Inference.Engine.Execution;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OpenTelemetry.Instrumentation.AspNetCore;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -25,6 +26,9 @@ public static class ManagementEndpointExtensions
         var services = builder.Services;
         services.AddSingleton<PlatformTelemetry>();
         services.AddSingleton<TritonMetrics>();
+        services.AddSingleton<IHealthCheckPublisher, HealthCheckMetrics>();
+        // Often enough for an alert to notice a lost dependency within a minute or two.
+        services.Configure<HealthCheckPublisherOptions>(options => options.Period = TimeSpan.FromSeconds(10));
         services.AddKeyedSingleton<MeterProvider>(PrometheusProvider, (_, _) => PrometheusExposition.CreateMeterProvider());
 
         var port = ManagementPort(builder.Configuration);

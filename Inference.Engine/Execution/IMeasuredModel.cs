@@ -15,6 +15,9 @@ public interface IMeasuredModel
 
     ExecutionProviderChoice Provider { get; }
 
+    /// <summary>The batching settings it runs with; the queue delay is its queue-time budget.</summary>
+    BatchingPlan Batching { get; }
+
     /// <summary>Cumulative request, queue and compute figures (Triton's statistics).</summary>
     ModelStatistics Statistics { get; }
 }

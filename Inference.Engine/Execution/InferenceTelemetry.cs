@@ -52,6 +52,10 @@ public sealed class InferenceTelemetry : IBatchObserver, IDisposable
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120] });
         _meter.CreateObservableGauge("inference.queue.depth", () => Measure(model => model.QueueDepth), "{request}",
             "Requests waiting per model version.");
+        _meter.CreateObservableGauge("inference.model.queue.budget", () => _models().Select(model => new Measurement<double>(
+                model.Batching.MaxQueueDelay.TotalSeconds,
+                new KeyValuePair<string, object?>("model", model.Name), new KeyValuePair<string, object?>("version", model.Version))),
+            "s", "How long a request may wait for its batch to fill (the version's max queue delay): its queue-time budget.");
         _meter.CreateObservableGauge("inference.model.memory", () => Measure(model => model.MemoryBytes), "By",
             "Resident memory each loaded model version added.");
         _meter.CreateObservableGauge("inference.model.provider", () => _models().Select(model => new Measurement<int>(1,
