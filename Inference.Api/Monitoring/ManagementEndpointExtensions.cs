@@ -26,6 +26,7 @@ public static class ManagementEndpointExtensions
         var services = builder.Services;
         services.AddSingleton<PlatformTelemetry>();
         services.AddSingleton<TritonMetrics>();
+        services.AddSingleton<GpuMetrics>();
         services.AddSingleton<IHealthCheckPublisher, HealthCheckMetrics>();
         // Often enough for an alert to notice a lost dependency within a minute or two.
         services.Configure<HealthCheckPublisherOptions>(options => options.Period = TimeSpan.FromSeconds(10));
@@ -48,6 +49,7 @@ public static class ManagementEndpointExtensions
         // Observable instruments exist once their owners do; a scrape before the first request must already see them.
         app.Services.GetRequiredService<TritonMetrics>();
         app.Services.GetRequiredService<PlatformTelemetry>();
+        app.Services.GetRequiredService<GpuMetrics>();
         if (ManagementPort(app.Configuration) is not { } port)
         {
             app.Logger.LogInformation("No {Variable}: Prometheus metrics are not served", PortVariable);
