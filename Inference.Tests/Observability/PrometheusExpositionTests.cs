@@ -81,6 +81,10 @@ public sealed class PrometheusExpositionTests(ObservabilityFixture fixture)
         Assert.Equal(statistics.QueueNs / 1000, Triton(current, "nv_inference_queue_duration_us"));
         Assert.Equal(statistics.ComputeNs / 1000, Triton(current, "nv_inference_compute_infer_duration_us"));
 
+        // The job's items are settled: the backlog the consumer measures returns to nothing.
+        await Eventually.PollAsync(_ => ScrapeAsync(), scrape => scrape.Has("inference_jobs_backlog") && scrape.Sum("inference_jobs_backlog") == 0,
+            SettleTimeout, scrape => $"the job backlog is {scrape.Sum("inference_jobs_backlog")}", Cancellation);
+
         // And Prometheus, scraping the same port, sees the same count.
         var scraped = await Eventually.PollAsync(
             token => fixture.Prometheus.ScalarAsync($"sum(nv_inference_request_success{{model=\"{ServingTraffic.Model}\"}})", token),
