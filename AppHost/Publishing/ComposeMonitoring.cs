@@ -4,7 +4,8 @@ namespace AppHost.Publishing;
 /// The optional <c>monitoring</c> profile: Prometheus, built from Debian's package (<c>deploy/prometheus/Dockerfile</c>),
 /// scraping every API replica's management port and evaluating <c>alerts.yaml</c>; and Grafana (the official image,
 /// Grafana is not packaged for Debian) with the Prometheus data source and the dashboard provisioned from
-/// <c>deploy/grafana</c>. Neither runs unless <c>COMPOSE_PROFILES</c> names the profile.
+/// <c>deploy/grafana</c> (first login admin/admin, then Grafana asks for a new password). Neither runs unless
+/// <c>COMPOSE_PROFILES</c> names the profile.
 /// </summary>
 internal static class ComposeMonitoring
 {
@@ -34,11 +35,6 @@ internal static class ComposeMonitoring
         {
             Image = GrafanaImage,
             Profiles = [Profile],
-            Environment =
-            {
-                ["GF_SECURITY_ADMIN_PASSWORD"] = environmentFile.OffByDefault("GRAFANA_ADMIN_PASSWORD", "change-me",
-                    "Grafana's admin password (profile 'monitoring'); unset, Grafana asks to change admin/admin at first login."),
-            },
             Volumes =
             {
                 new ComposeServiceVolume { Type = "bind", Source = "./grafana/provisioning", Target = "/etc/grafana/provisioning", ReadOnly = true },
