@@ -2,30 +2,6 @@ using Google.Protobuf;
 
 namespace Inference.Tests.Observability;
 
-/// <summary>A span as the API exported it: ids in hex, attributes as strings.</summary>
-public sealed record ReceivedSpan(
-    string TraceId,
-    string SpanId,
-    string ParentSpanId,
-    string Name,
-    SpanKind Kind,
-    IReadOnlyDictionary<string, string> Attributes,
-    IReadOnlyList<string> LinkedSpanIds)
-{
-    public override string ToString() => $"{Name} ({Kind}) trace {TraceId} span {SpanId} parent {ParentSpanId}";
-}
-
-/// <summary>OTLP's span kinds (opentelemetry/proto/trace/v1/trace.proto).</summary>
-public enum SpanKind
-{
-    Unspecified = 0,
-    Internal = 1,
-    Server = 2,
-    Client = 3,
-    Producer = 4,
-    Consumer = 5,
-}
-
 /// <summary>
 /// Reads the spans out of an OTLP <c>ExportTraceServiceRequest</c> by field number, with protobuf's wire reader:
 /// request.resource_spans(1) → scope_spans(2) → spans(2) → trace_id(1), span_id(2), parent_span_id(4), name(5),
