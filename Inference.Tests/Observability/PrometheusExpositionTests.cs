@@ -13,14 +13,17 @@ public sealed class PrometheusExpositionTests(ObservabilityFixture fixture)
     public async Task ManagementPortServesMetricsInTritonsFormatAndThePublicPortDoesNot()
     {
         using var management = new HttpClient { BaseAddress = fixture.ManagementUrl };
-        // Prometheus asks for OpenMetrics first; Triton's names need the classic text format.
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
-        request.Headers.TryAddWithoutValidation("Accept", "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5");
-        using var scrape = await management.SendAsync(request, Cancellation);
-        var text = await scrape.Content.ReadAsStringAsync(Cancellation);
+        // A histogram has no series before its first measurement, and this test may be the first to run on the fixture.
+        await ServingTraffic.PredictTextAsync(fixture.Api, "A prediction so the latency histogram has a series.");
 
-        Assert.Equal(HttpStatusCode.OK, scrape.StatusCode);
-        Assert.Equal("text/plain", scrape.Content.Headers.ContentType?.MediaType);
+        // Prometheus asks for OpenMetrics first; Triton's names need the classic text format. The exporter may answer
+        // from its cache of the previous scrape for a moment, so the prediction shows in a later one.
+        var (status, mediaType, text) = await Eventually.PollAsync(_ => ScrapeAsOpenMetricsScraperAsync(management),
+            scrape => scrape.Text.Contains("# TYPE inference_request_duration_seconds histogram", StringComparison.Ordinal),
+            SettleTimeout, scrape => $"the scrape ({(int)scrape.Status}) has no latency histogram:\n{scrape.Text}", Cancellation);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("text/plain", mediaType);
         Assert.Contains("# TYPE nv_inference_request_success counter", text);
         Assert.Contains("# TYPE nv_inference_pending_request_count gauge", text);
         Assert.Contains("nv_inference_exec_count{model=\"sentiment\",version=\"1\"}", text);
@@ -41,7 +44,13 @@ public sealed class PrometheusExpositionTests(ObservabilityFixture fixture)
     [Fact]
     public async Task EveryServingPathCountsOnceInTritonsFamiliesAndTheyAgreeWithModelStatistics()
     {
-        var before = await ScrapeAsync();
+        // The exporter may answer from its cache of a scrape taken before an earlier test's last request: start from a
+        // scrape that has caught up with the model's statistics.
+        var settled = await StatisticsAsync();
+        var before = await Eventually.PollAsync(_ => ScrapeAsync(),
+            scrape => Triton(scrape, "nv_inference_request_success") == settled.Success && Triton(scrape, "nv_inference_request_failure") == settled.Failure,
+            SettleTimeout, scrape => $"the scrape has {Triton(scrape, "nv_inference_request_success")} successes, the statistics {settled.Success}",
+            Cancellation);
         var tag = Guid.NewGuid().ToString("N")[..8];
 
         // 3 + 2 + 2 + 4 = 11 successes, 2 + 1 = 3 failures, over /api/predict, /v2 REST, gRPC and a batch job.
@@ -91,6 +100,14 @@ public sealed class PrometheusExpositionTests(ObservabilityFixture fixture)
             value => value == statistics.Success, SettleTimeout, value => $"Prometheus has {value}, the statistics {statistics.Success}",
             Cancellation);
         Assert.Equal(statistics.Success, scraped);
+    }
+
+    private static async Task<(HttpStatusCode Status, string? MediaType, string Text)> ScrapeAsOpenMetricsScraperAsync(HttpClient management)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        request.Headers.TryAddWithoutValidation("Accept", "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5");
+        using var scrape = await management.SendAsync(request, Cancellation);
+        return (scrape.StatusCode, scrape.Content.Headers.ContentType?.MediaType, await scrape.Content.ReadAsStringAsync(Cancellation));
     }
 
     private async Task<MetricsExposition> ScrapeAsync()
