@@ -15,6 +15,7 @@ var api = builder.AddProject<Projects.Inference_Api>("inference-api")
     .WithGpuExecution()
     .WithGrpcEndpoint()
     .WithExternalHttpEndpoints()
+    .WithManagementEndpoint()
     .WithHttpProbe(ProbeType.Readiness, "/health", endpointName: "http")
     .WithHttpProbe(ProbeType.Liveness, "/alive", endpointName: "http");
 

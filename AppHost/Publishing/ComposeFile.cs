@@ -18,6 +18,8 @@ public sealed class ComposeService
 {
     public string? Image { get; set; }
 
+    public ComposeBuild? Build { get; set; }
+
     public List<string> Profiles { get; init; } = [];
 
     public List<string> Entrypoint { get; init; } = [];
@@ -42,6 +44,13 @@ public sealed class ComposeService
     public string? Restart { get; set; }
 
     public ComposeDeploy? Deploy { get; set; }
+}
+
+public sealed class ComposeBuild
+{
+    public required string Context { get; init; }
+
+    public required string Dockerfile { get; init; }
 }
 
 /// <summary>A mount in long syntax: <c>volume</c> (named) or <c>bind</c> (host path).</summary>

@@ -59,7 +59,7 @@ public sealed class KubernetesManifestTests
         Assert.Equal(["cpu", "memory"], container.Resources.Limits.Keys.Order());
         var models = Assert.Single(container.VolumeMounts, mount => mount.MountPath == "/models");
         Assert.True(models.ReadOnlyProperty);
-        Assert.Equal(["grpc", "http"], Assert.Single(objects.OfType<V1Service>()).Spec.Ports.Select(port => port.Name).Order());
+        Assert.Equal(["grpc", "http", "management"], Assert.Single(objects.OfType<V1Service>()).Spec.Ports.Select(port => port.Name).Order());
         Assert.Equal(Api, Assert.Single(objects.OfType<V2HorizontalPodAutoscaler>()).Spec.ScaleTargetRef.Name);
         Assert.Single(objects.OfType<V1PodDisruptionBudget>());
     }
