@@ -25,12 +25,17 @@ public sealed class DatabaseUnavailableExceptionHandler(ILogger<DatabaseUnavaila
         return true;
     }
 
-    /// <summary>A missed deadline or a transient driver failure, possibly wrapped (EF Core's retries, DbUpdateException).</summary>
+    /// <summary>
+    /// A missed deadline, a transient driver failure, a lost connection, or the server refusing work while it starts,
+    /// recovers or shuts down (SQLSTATE classes 08, 53, 57), possibly wrapped (EF Core's retries, DbUpdateException).
+    /// </summary>
     private static bool IsUnavailability(Exception? exception)
     {
         for (; exception is not null; exception = exception.InnerException)
         {
-            if (exception is TimeoutException or NpgsqlException { IsTransient: true })
+            if (exception is TimeoutException or NpgsqlException { IsTransient: true } or System.IO.IOException or System.Net.Sockets.SocketException
+                || exception is PostgresException { SqlState: ['0', '8', ..] or ['5', '3', ..] or ['5', '7', ..] }
+                || exception is NpgsqlException and not PostgresException)
             {
                 return true;
             }

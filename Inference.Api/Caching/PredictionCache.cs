@@ -31,9 +31,9 @@ public enum CacheOutcome
 /// process and in Redis (<c>__MSFT_HCT__&lt;tag&gt;</c>), but a replica reads a tag's time from Redis only the first time
 /// it checks that tag, so removals do not reliably reach replicas that are already running (there is no backplane).
 /// That is enough here: the replica that reloads ignores older entries from memory and Redis alike; replicas that did
-/// not reload keep answering with what their own loaded model computed. Redis failures are caught by HybridCache
-/// (logged, the entry computed and kept in memory); while the Redis connection is down the second level is skipped
-/// altogether, so a request never waits for Redis timeouts.
+/// not reload keep answering with what their own loaded model computed. The Redis level is a
+/// <see cref="BoundedDistributedCache"/>: a read slower than its deadline is a miss, writes never hold up the answer,
+/// and while the connection is down or the Redis circuit is open the second level is skipped altogether.
 /// </remarks>
 public sealed class PredictionCache(
     HybridCache cache,

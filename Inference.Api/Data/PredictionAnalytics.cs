@@ -103,33 +103,37 @@ public sealed partial class PredictionAnalytics(InferenceDbContext db)
         string sql, string model, DateTimeOffset from, DateTimeOffset to, int[]? versions, TimeSpan? bucket, Action<DbDataReader> read,
         CancellationToken cancellationToken)
     {
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
+        // One deadline for opening, running and reading, so a frozen database answers 503 instead of hanging the route.
+        await DatabaseDeadline.RunAsync(async token =>
         {
-            await using var command = new NpgsqlCommand(sql, connection);
-            command.Parameters.AddWithValue("model", model);
-            command.Parameters.AddWithValue("from", from.ToUniversalTime());
-            command.Parameters.AddWithValue("to", to.ToUniversalTime());
-            command.Parameters.Add(new NpgsqlParameter("versions", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Integer)
+            var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+            await db.Database.OpenConnectionAsync(token);
+            try
             {
-                Value = versions is null ? DBNull.Value : versions,
-            });
-            if (bucket is { } interval)
-            {
-                command.Parameters.AddWithValue("bucket", interval);
-            }
+                await using var command = new NpgsqlCommand(sql, connection);
+                command.Parameters.AddWithValue("model", model);
+                command.Parameters.AddWithValue("from", from.ToUniversalTime());
+                command.Parameters.AddWithValue("to", to.ToUniversalTime());
+                command.Parameters.Add(new NpgsqlParameter("versions", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Integer)
+                {
+                    Value = versions is null ? DBNull.Value : versions,
+                });
+                if (bucket is { } interval)
+                {
+                    command.Parameters.AddWithValue("bucket", interval);
+                }
 
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                read(reader);
+                await using var reader = await command.ExecuteReaderAsync(token);
+                while (await reader.ReadAsync(token))
+                {
+                    read(reader);
+                }
             }
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
+            finally
+            {
+                await db.Database.CloseConnectionAsync();
+            }
+        }, cancellationToken);
     }
 
     private static double? NullableDouble(DbDataReader reader, int ordinal) =>

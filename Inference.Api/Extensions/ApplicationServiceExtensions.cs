@@ -6,6 +6,7 @@ using Inference.Api.Grpc;
 using Inference.Api.Jobs;
 using Inference.Api.OpenInference;
 using Inference.Api.RateLimiting;
+using Inference.Api.Resilience;
 using Inference.Api.Routing;
 using Inference.Api.Security;
 using Inference.Api.Serving;
@@ -13,11 +14,9 @@ using Inference.Engine.Execution;
 using Inference.Engine.Repository;
 using Inference.Engine;
 using Microsoft.AspNetCore.Http.Metadata;
-using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
-using StackExchange.Redis;
 
 namespace Inference.Api.Extensions;
 
@@ -28,17 +27,7 @@ public static class ApplicationServiceExtensions
     {
         var services = builder.Services;
 
-        builder.AddNpgsqlDbContext<InferenceDbContext>("inferencedb");
-        builder.AddRedisClient("redis");
-
-        // Redis as the cache's second level, sharing the multiplexer Aspire configured (telemetry, health).
-        services.AddStackExchangeRedisCache(_ => { });
-        services.AddOptions<RedisCacheOptions>().Configure<IServiceProvider>((options, provider) =>
-        {
-            options.ConnectionMultiplexerFactory = () => Task.FromResult(provider.GetRequiredService<IConnectionMultiplexer>());
-            options.InstanceName = "inference:";
-        });
-        services.AddHybridCache();
+        builder.AddDependencies();
 
         services.AddOptions<InferenceOptions>()
             .Bind(builder.Configuration.GetSection(InferenceOptions.SectionName))
@@ -141,6 +130,7 @@ public static class ApplicationServiceExtensions
         app.MapAnalyticsApi();
         app.MapPredictionHistoryApi();
         app.MapAuditApi();
+        app.MapDependenciesApi();
         app.MapCallerApi();
         app.MapOverviewApi();
         return app;

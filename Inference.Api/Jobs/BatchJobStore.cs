@@ -27,15 +27,16 @@ public sealed class BatchJobStore(IServiceScopeFactory scopes)
 
     public async Task CreateAsync(BatchJob job, CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<InferenceDbContext>();
-        db.BatchJobs.Add(job);
-        await db.SaveChangesAsync(cancellationToken);
+        await scopes.RunInScopeAsync((db, token) =>
+        {
+            db.BatchJobs.Add(job);
+            return db.SaveChangesAsync(token);
+        }, cancellationToken);
     }
 
     public Task MarkEnqueuedAsync(Guid id, CancellationToken cancellationToken) =>
-        UpdateAsync(db => db.BatchJobs.Where(job => job.Id == id)
-            .ExecuteUpdateAsync(set => set.SetProperty(job => job.EnqueuedAt, DateTimeOffset.UtcNow), cancellationToken));
+        scopes.RunInScopeAsync((db, token) => db.BatchJobs.Where(job => job.Id == id)
+            .ExecuteUpdateAsync(set => set.SetProperty(job => job.EnqueuedAt, DateTimeOffset.UtcNow), token), cancellationToken);
 
     /// <summary>Removes a job whose items could not be queued, so a failed submission leaves nothing behind.</summary>
     public Task DeleteAsync(Guid id) =>
@@ -46,24 +47,22 @@ public sealed class BatchJobStore(IServiceScopeFactory scopes)
     /// <summary>The job, if it exists and (when <paramref name="ownerKeyId"/> is set) belongs to that key.</summary>
     public async Task<BatchJob?> FindAsync(Guid id, string? ownerKeyId, CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<InferenceDbContext>();
-        return await DatabaseDeadline.RunAsync(
-            token => OwnedBy(db.BatchJobs.AsNoTracking(), ownerKeyId).FirstOrDefaultAsync(job => job.Id == id, token), cancellationToken);
+        return await scopes.RunInScopeAsync(
+            (db, token) => OwnedBy(db.BatchJobs.AsNoTracking(), ownerKeyId).FirstOrDefaultAsync(job => job.Id == id, token), cancellationToken);
     }
 
     /// <summary>The newest jobs, of every key or (when <paramref name="ownerKeyId"/> is set) of that key only.</summary>
     public async Task<List<BatchJob>> ListRecentAsync(int limit, string? state, string? ownerKeyId, CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<InferenceDbContext>();
-        var jobs = OwnedBy(db.BatchJobs.AsNoTracking(), ownerKeyId);
-        if (state is not null)
+        return await scopes.RunInScopeAsync((db, token) =>
         {
-            jobs = jobs.Where(job => job.State == state);
-        }
-        return await DatabaseDeadline.RunAsync(
-            token => jobs.OrderByDescending(job => job.CreatedAt).Take(limit).ToListAsync(token), cancellationToken);
+            var jobs = OwnedBy(db.BatchJobs.AsNoTracking(), ownerKeyId);
+            if (state is not null)
+            {
+                jobs = jobs.Where(job => job.State == state);
+            }
+            return jobs.OrderByDescending(job => job.CreatedAt).Take(limit).ToListAsync(token);
+        }, cancellationToken);
     }
 
     /// <summary>
@@ -72,11 +71,11 @@ public sealed class BatchJobStore(IServiceScopeFactory scopes)
     /// </summary>
     public async Task<CancelOutcome> CancelAsync(Guid id, string? ownerKeyId, CancellationToken cancellationToken)
     {
-        var cancelled = await UpdateAsync(db => DatabaseDeadline.RunAsync(token => OwnedBy(db.BatchJobs, ownerKeyId)
+        var cancelled = await scopes.RunInScopeAsync((db, token) => OwnedBy(db.BatchJobs, ownerKeyId)
             .Where(job => job.Id == id && (job.State == BatchJobStates.Queued || job.State == BatchJobStates.Running))
             .ExecuteUpdateAsync(set => set
                 .SetProperty(job => job.State, BatchJobStates.Cancelled)
-                .SetProperty(job => job.FinishedAt, DateTimeOffset.UtcNow), token), cancellationToken));
+                .SetProperty(job => job.FinishedAt, DateTimeOffset.UtcNow), token), cancellationToken);
         if (cancelled > 0)
         {
             return CancelOutcome.Cancelled;
@@ -170,13 +169,11 @@ public sealed class BatchJobStore(IServiceScopeFactory scopes)
     /// <summary>One page of results in item order, after item <paramref name="after"/> (keyset paging on the primary key).</summary>
     public async Task<List<BatchJobResult>> ReadResultsAsync(Guid jobId, int after, int limit, CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<InferenceDbContext>();
-        return await db.BatchJobResults.AsNoTracking()
+        return await scopes.RunInScopeAsync((db, token) => db.BatchJobResults.AsNoTracking()
             .Where(result => result.JobId == jobId && result.ItemIndex > after)
             .OrderBy(result => result.ItemIndex)
             .Take(limit)
-            .ToListAsync(cancellationToken);
+            .ToListAsync(token), cancellationToken);
     }
 
     /// <summary>Every result of a job in item order, read from one cursor so memory stays flat for any job size.</summary>

@@ -1,4 +1,5 @@
 using Inference.Api.Data;
+using Inference.Api.Resilience;
 using Inference.Api.Security;
 using Inference.Engine.Errors;
 using Inference.Engine.Repository;
@@ -11,7 +12,8 @@ namespace Inference.Api.Jobs;
 /// Accepts a validated job: creates its row, adds every item to the stream, then marks it queued in full. If the
 /// stream cannot take the items the row is removed again, so a failed submission leaves nothing behind.
 /// </summary>
-public sealed class BatchJobSubmitter(BatchJobStore store, JobStream stream, IOptions<BatchJobOptions> options, ILogger<BatchJobSubmitter> logger)
+public sealed class BatchJobSubmitter(
+    BatchJobStore store, JobStream stream, DependencyCircuits circuits, IOptions<BatchJobOptions> options, ILogger<BatchJobSubmitter> logger)
 {
     public const int DefaultImageTop = 5;
 
@@ -59,6 +61,11 @@ public sealed class BatchJobSubmitter(BatchJobStore store, JobStream stream, IOp
 
     private async Task<long> QueueLengthAsync()
     {
+        // Redis known to be down: refuse at once instead of paying its timeout.
+        if (!circuits.Redis.IsAvailable)
+        {
+            throw QueueUnreachable();
+        }
         try
         {
             return await stream.LengthAsync();
