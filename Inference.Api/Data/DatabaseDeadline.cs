@@ -13,6 +13,13 @@ public static class DatabaseDeadline
     /// </summary>
     public static TimeSpan Default { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// The deadline of background work no request waits for (job consumers, log writers): long enough that a loaded
+    /// machine never trips it, short enough that a frozen server is noticed. From
+    /// <c>Inference:Dependencies:BackgroundDatabaseDeadline</c>.
+    /// </summary>
+    public static TimeSpan Background { get; set; } = TimeSpan.FromSeconds(30);
+
     public static Task<T> RunAsync<T>(Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken, TimeSpan? timeout = null) =>
         RunAsync(operation, abandonAtDeadline: false, cancellationToken, timeout);
 
@@ -49,10 +56,11 @@ public static class DatabaseDeadline
     /// server is then disposed in the background once the driver gives up, never on the request that left at the deadline.
     /// </summary>
     public static Task<T> RunInScopeAsync<T>(
-        this IServiceScopeFactory scopes, Func<InferenceDbContext, CancellationToken, Task<T>> operation, CancellationToken cancellationToken) =>
+        this IServiceScopeFactory scopes, Func<InferenceDbContext, CancellationToken, Task<T>> operation, CancellationToken cancellationToken,
+        TimeSpan? timeout = null) =>
         RunAsync(async token =>
         {
             await using var scope = scopes.CreateAsyncScope();
             return await operation(scope.ServiceProvider.GetRequiredService<InferenceDbContext>(), token);
-        }, abandonAtDeadline: true, cancellationToken);
+        }, abandonAtDeadline: true, cancellationToken, timeout);
 }

@@ -11,6 +11,8 @@ public sealed class InferenceDbContext(DbContextOptions<InferenceDbContext> opti
 
     public DbSet<BatchJobResult> BatchJobResults => Set<BatchJobResult>();
 
+    public DbSet<BatchJobItem> BatchJobItems => Set<BatchJobItem>();
+
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<TrafficSplitRecord> TrafficSplits => Set<TrafficSplitRecord>();
 
@@ -52,6 +54,7 @@ public sealed class InferenceDbContext(DbContextOptions<InferenceDbContext> opti
             job.Property(j => j.Error).HasMaxLength(1024);
             job.Property(j => j.OwnerKeyId).HasMaxLength(128);
             job.Property(j => j.OwnerKeyName).HasMaxLength(128);
+            job.Property(j => j.Queue).HasMaxLength(128);
             job.HasIndex(j => j.CreatedAt);
             // A key lists its own jobs, newest first.
             job.HasIndex(j => new { j.OwnerKeyId, j.CreatedAt });
@@ -70,6 +73,13 @@ public sealed class InferenceDbContext(DbContextOptions<InferenceDbContext> opti
             result.Property(r => r.InputPreview).HasMaxLength(256);
             result.Property(r => r.ProcessedBy).HasMaxLength(128);
             result.HasOne<BatchJob>().WithMany().HasForeignKey(r => r.JobId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<BatchJobItem>(item =>
+        {
+            item.ToTable("batch_job_items");
+            item.HasKey(i => new { i.JobId, i.ItemIndex });
+            item.HasOne<BatchJob>().WithMany().HasForeignKey(i => i.JobId).OnDelete(DeleteBehavior.Cascade);
         });
 
         modelBuilder.Entity<ApiKey>(key =>

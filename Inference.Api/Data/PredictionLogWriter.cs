@@ -120,7 +120,7 @@ public sealed class PredictionLogWriter(PredictionLog log, IServiceScopeFactory 
                 log.CountDropped(batch.Count, "refused by the database");
                 return;
             }
-            catch (Exception exception) when (exception is not OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
             {
                 // Keep the batch and retry: the channel behind it bounds memory and counts drops.
                 if (attempt >= attempts)

@@ -21,6 +21,7 @@ public static class BatchJobServiceExtensions
         services.AddSingleton<BatchJobSubmitter>();
         services.AddSingleton<IJobItemRunner, ServingJobItemRunner>();
         services.AddSingleton<JobItemProcessor>();
+        services.AddSingleton<JobQueueRestorer>();
         services.AddSingleton(provider => new JobItemReader(
             provider.GetRequiredService<IOptions<BatchJobOptions>>().Value,
             provider.GetRequiredService<IOptions<InferenceOptions>>().Value));

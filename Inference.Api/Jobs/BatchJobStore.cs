@@ -21,18 +21,9 @@ public enum CancelOutcome
 /// in the same statement that advances the job's counters by the rows actually inserted, so a redelivered item can
 /// neither add a second result nor count twice, and the counters always match the result rows.
 /// </summary>
-public sealed class BatchJobStore(IServiceScopeFactory scopes)
+public sealed partial class BatchJobStore(IServiceScopeFactory scopes)
 {
     private const int MaxErrorLength = 1024;
-
-    public async Task CreateAsync(BatchJob job, CancellationToken cancellationToken)
-    {
-        await scopes.RunInScopeAsync((db, token) =>
-        {
-            db.BatchJobs.Add(job);
-            return db.SaveChangesAsync(token);
-        }, cancellationToken);
-    }
 
     public Task MarkEnqueuedAsync(Guid id, CancellationToken cancellationToken) =>
         scopes.RunInScopeAsync((db, token) => db.BatchJobs.Where(job => job.Id == id)
@@ -43,6 +34,11 @@ public sealed class BatchJobStore(IServiceScopeFactory scopes)
         UpdateAsync(db => db.BatchJobs.Where(job => job.Id == id).ExecuteDeleteAsync(CancellationToken.None));
 
     public Task<BatchJob?> FindAsync(Guid id, CancellationToken cancellationToken) => FindAsync(id, ownerKeyId: null, cancellationToken);
+
+    /// <summary>The job for a consumer: no request waits, so the loose background deadline applies.</summary>
+    public Task<BatchJob?> FindForConsumerAsync(Guid id, CancellationToken cancellationToken) =>
+        scopes.RunInScopeAsync((db, token) => db.BatchJobs.AsNoTracking().FirstOrDefaultAsync(job => job.Id == id, token),
+            cancellationToken, DatabaseDeadline.Background);
 
     /// <summary>The job, if it exists and (when <paramref name="ownerKeyId"/> is set) belongs to that key.</summary>
     public async Task<BatchJob?> FindAsync(Guid id, string? ownerKeyId, CancellationToken cancellationToken)
@@ -157,12 +153,10 @@ public sealed class BatchJobStore(IServiceScopeFactory scopes)
     /// <summary>Which of <paramref name="itemIndexes"/> already have a stored result.</summary>
     public async Task<HashSet<int>> StoredItemsAsync(Guid jobId, IReadOnlyCollection<int> itemIndexes, CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<InferenceDbContext>();
-        var stored = await db.BatchJobResults.AsNoTracking()
+        var stored = await scopes.RunInScopeAsync((db, token) => db.BatchJobResults.AsNoTracking()
             .Where(result => result.JobId == jobId && itemIndexes.Contains(result.ItemIndex))
             .Select(result => result.ItemIndex)
-            .ToListAsync(cancellationToken);
+            .ToListAsync(token), cancellationToken, DatabaseDeadline.Background);
         return [.. stored];
     }
 

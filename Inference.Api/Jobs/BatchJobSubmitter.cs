@@ -9,8 +9,8 @@ using StackExchange.Redis;
 namespace Inference.Api.Jobs;
 
 /// <summary>
-/// Accepts a validated job: creates its row, adds every item to the stream, then marks it queued in full. If the
-/// stream cannot take the items the row is removed again, so a failed submission leaves nothing behind.
+/// Accepts a validated job: creates its row with its items, adds every item to the stream, then marks it queued in full.
+/// If the stream cannot take the items the row is removed again, so a failed submission leaves nothing behind.
 /// </summary>
 public sealed class BatchJobSubmitter(
     BatchJobStore store, JobStream stream, DependencyCircuits circuits, IOptions<BatchJobOptions> options, ILogger<BatchJobSubmitter> logger)
@@ -40,8 +40,10 @@ public sealed class BatchJobSubmitter(
             State = BatchJobStates.Queued,
             TotalItems = items.Count,
             CreatedAt = DateTimeOffset.UtcNow,
+            Queue = options.Value.StreamKey,
         };
-        await store.CreateAsync(job, cancellationToken);
+        // The items are stored with the job: should the queue lose its data, they are queued again from there.
+        await store.CreateAsync(job, items, cancellationToken);
         try
         {
             // Not cancelled by a client that hangs up: the job exists now and must be queued in full.

@@ -47,9 +47,10 @@ public sealed class JobRetentionService(BatchJobStore store, JobStream stream, I
                     deleted, abandoned, trimmed, consumers);
             }
         }
-        catch (Exception exception) when (exception is not OperationCanceledException)
+        catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
         {
-            // The database or Redis may be starting or briefly away; the next round tries again.
+            // The database or Redis may be starting or briefly away (a torn-down Redis connection cancels its commands);
+            // the next round tries again.
             logger.LogWarning("Job retention could not run: {Reason}", exception.Message);
         }
     }

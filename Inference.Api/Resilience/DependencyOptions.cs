@@ -18,6 +18,12 @@ public sealed class DependencyOptions
     /// <summary>The deadline of every Postgres call a request waits for (admin, analytics, keys, jobs); past it the answer is 503.</summary>
     public TimeSpan DatabaseDeadline { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// The deadline of Postgres calls no request waits for (job consumers, queue restores): loose, so that a loaded
+    /// machine never trips it; a frozen database still fails them, and they retry.
+    /// </summary>
+    public TimeSpan BackgroundDatabaseDeadline { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How often the background probe checks each dependency (and closes its circuit when it answers again).</summary>
     public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromSeconds(1);
 

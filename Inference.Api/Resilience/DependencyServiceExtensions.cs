@@ -20,6 +20,7 @@ public static class DependencyServiceExtensions
         var options = builder.Configuration.GetSection(DependencyOptions.SectionName).Get<DependencyOptions>() ?? new DependencyOptions();
         services.AddOptions<DependencyOptions>().Bind(builder.Configuration.GetSection(DependencyOptions.SectionName));
         DatabaseDeadline.Default = options.DatabaseDeadline;
+        DatabaseDeadline.Background = options.BackgroundDatabaseDeadline;
 
         // The drivers' health checks wait on the dependency (up to its timeouts): readiness reads the probe instead.
         builder.AddNpgsqlDbContext<InferenceDbContext>("inferencedb", settings =>

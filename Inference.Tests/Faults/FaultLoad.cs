@@ -5,20 +5,27 @@ using System.Text.Json;
 
 namespace Inference.Tests.Faults;
 
-/// <summary>One request the load sent: its kind, status (0: no answer) and how long it took.</summary>
-public sealed record Sample(string Kind, int Status, TimeSpan Elapsed, string? Detail);
+/// <summary>One request the load sent: its kind, status (0: no answer), when it started (on the load's clock) and how long it took.</summary>
+public sealed record Sample(string Kind, int Status, TimeSpan Start, TimeSpan Elapsed, string? Detail)
+{
+    public TimeSpan End => Start + Elapsed;
+}
 
 /// <summary>
 /// Steady traffic through a fault: predictions (half of them repeats, so the cache is read), an admin read that needs
-/// Postgres, and the readiness probe, each recorded with its status and latency.
+/// Postgres, the readiness probe, and a control request (<c>/alive</c>, which consults no dependency), each recorded
+/// with its status, start and latency. The control measures what the machine alone costs at each moment: on a loaded
+/// two-core box a request can stall for seconds on the CPU, and that stall is no dependency's doing.
 /// </summary>
 public sealed class FaultLoad(HttpClient api, string marker)
 {
     public const string Prediction = "prediction";
     public const string Admin = "admin";
     public const string Readiness = "readiness";
+    public const string Control = "control";
 
     private readonly ConcurrentQueue<Sample> _samples = new();
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
     private int _sent;
 
     public IReadOnlyCollection<Sample> Samples => _samples;
@@ -29,7 +36,8 @@ public sealed class FaultLoad(HttpClient api, string marker)
     public Task RunAsync(CancellationToken stop) => Task.WhenAll(
         PredictAsync(stop), PredictAsync(stop),
         RepeatAsync(Admin, "/api/admin/audit?limit=1", TimeSpan.FromMilliseconds(300), stop),
-        RepeatAsync(Readiness, "/health", TimeSpan.FromMilliseconds(250), stop));
+        RepeatAsync(Readiness, "/health", TimeSpan.FromMilliseconds(250), stop),
+        RepeatAsync(Control, "/alive", TimeSpan.FromMilliseconds(100), stop));
 
     private async Task PredictAsync(CancellationToken stop)
     {
@@ -65,16 +73,16 @@ public sealed class FaultLoad(HttpClient api, string marker)
 
     private async Task MeasureAsync(string kind, Func<Task<HttpResponseMessage>> send)
     {
-        var clock = Stopwatch.StartNew();
+        var start = _clock.Elapsed;
         try
         {
             using var response = await send();
             var body = await response.Content.ReadAsStringAsync(CancellationToken.None);
-            _samples.Enqueue(new Sample(kind, (int)response.StatusCode, clock.Elapsed, kind == Readiness ? ReadinessStatus(body) : Shorten(body)));
+            _samples.Enqueue(new Sample(kind, (int)response.StatusCode, start, _clock.Elapsed - start, kind == Readiness ? ReadinessStatus(body) : Shorten(body)));
         }
         catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
         {
-            _samples.Enqueue(new Sample(kind, 0, clock.Elapsed, exception.Message));
+            _samples.Enqueue(new Sample(kind, 0, start, _clock.Elapsed - start, exception.Message));
         }
     }
 
