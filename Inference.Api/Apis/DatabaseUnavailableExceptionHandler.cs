@@ -1,5 +1,6 @@
 using Inference.Api.Security;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.Data.Sqlite;
 using Npgsql;
 
 namespace Inference.Api.Apis;
@@ -30,7 +31,7 @@ public sealed class DatabaseUnavailableExceptionHandler(ILogger<DatabaseUnavaila
     {
         for (; exception is not null; exception = exception.InnerException)
         {
-            if (exception is TimeoutException or NpgsqlException { IsTransient: true })
+            if (exception is TimeoutException or NpgsqlException { IsTransient: true } or SqliteException { IsTransient: true })
             {
                 return true;
             }

@@ -21,7 +21,7 @@ public enum CancelOutcome
 /// in the same statement that advances the job's counters by the rows actually inserted, so a redelivered item can
 /// neither add a second result nor count twice, and the counters always match the result rows.
 /// </summary>
-public sealed class BatchJobStore(IServiceScopeFactory scopes)
+public sealed partial class BatchJobStore(IServiceScopeFactory scopes)
 {
     private const int MaxErrorLength = 1024;
 
@@ -103,6 +103,17 @@ public sealed class BatchJobStore(IServiceScopeFactory scopes)
             return false;
         }
 
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<InferenceDbContext>();
+        return db.Database.IsNpgsql()
+            ? await RecordResultsInOneStatementAsync(db, jobId, results, processedBy, cancellationToken)
+            : await RecordResultsInOneTransactionAsync(db, jobId, results, processedBy, cancellationToken);
+    }
+
+    /// <summary>Postgres: insert-or-skip and the counter update in one statement, safe with any number of consumers.</summary>
+    private static async Task<bool> RecordResultsInOneStatementAsync(
+        InferenceDbContext db, Guid jobId, IReadOnlyList<BatchJobResult> results, string processedBy, CancellationToken cancellationToken)
+    {
         var parameters = new List<NpgsqlParameter>
         {
             new("job", NpgsqlDbType.Uuid) { Value = jobId },
@@ -152,7 +163,7 @@ public sealed class BatchJobStore(IServiceScopeFactory scopes)
             FROM stored
             WHERE job."Id" = @job AND stored.items > 0
             """;
-        return await UpdateAsync(db => db.Database.ExecuteSqlRawAsync(sql, parameters, cancellationToken)) > 0;
+        return await db.Database.ExecuteSqlRawAsync(sql, parameters, cancellationToken) > 0;
     }
 
     /// <summary>Which of <paramref name="itemIndexes"/> already have a stored result.</summary>

@@ -8,10 +8,10 @@ using StackExchange.Redis;
 namespace Inference.Api.Jobs;
 
 /// <summary>
-/// Accepts a validated job: creates its row, adds every item to the stream, then marks it queued in full. If the
-/// stream cannot take the items the row is removed again, so a failed submission leaves nothing behind.
+/// Accepts a validated job: creates its row, adds every item to the queue, then marks it queued in full. If the
+/// queue cannot take the items the row is removed again, so a failed submission leaves nothing behind.
 /// </summary>
-public sealed class BatchJobSubmitter(BatchJobStore store, JobStream stream, IOptions<BatchJobOptions> options, ILogger<BatchJobSubmitter> logger)
+public sealed class BatchJobSubmitter(BatchJobStore store, IJobQueue queue, IOptions<BatchJobOptions> options, ILogger<BatchJobSubmitter> logger)
 {
     public const int DefaultImageTop = 5;
 
@@ -43,7 +43,7 @@ public sealed class BatchJobSubmitter(BatchJobStore store, JobStream stream, IOp
         try
         {
             // Not cancelled by a client that hangs up: the job exists now and must be queued in full.
-            await stream.AddAsync(job.Id, items, CancellationToken.None);
+            await queue.AddAsync(job.Id, items, CancellationToken.None);
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
@@ -61,7 +61,7 @@ public sealed class BatchJobSubmitter(BatchJobStore store, JobStream stream, IOp
     {
         try
         {
-            return await stream.LengthAsync();
+            return await queue.LengthAsync();
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {

@@ -14,7 +14,7 @@ public sealed record JobDelivery(RedisValue EntryId, Guid JobId, int ItemIndex, 
 /// The Redis Stream of job items and its consumer group: every item is one entry (<c>job</c>, <c>index</c>, and
 /// <c>text</c> or <c>image</c>), read by consumers in every API replica, acknowledged once its result is stored.
 /// </summary>
-public sealed class JobStream(IConnectionMultiplexer redis, IOptions<BatchJobOptions> options, ILogger<JobStream> logger)
+public sealed class JobStream(IConnectionMultiplexer redis, IOptions<BatchJobOptions> options, ILogger<JobStream> logger) : IJobQueue
 {
     private const string JobField = "job";
     private const string IndexField = "index";

@@ -1,0 +1,53 @@
+using Inference.Api.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.StackExchangeRedis;
+using StackExchange.Redis;
+
+namespace Inference.Api.Extensions;
+
+/// <summary>Where the API keeps its data and how its processes coordinate: Postgres and Redis, or embedded.</summary>
+public static class StorageServiceExtensions
+{
+    public const string DatabaseConnectionName = "inferencedb";
+    public const string RedisConnectionName = "redis";
+
+    /// <summary>
+    /// Production: Postgres through EF Core (with its COPY log writer and SQL analytics) and Redis as the cache's second
+    /// level, shared rate limits and the job stream.
+    /// </summary>
+    public static IHostApplicationBuilder AddPostgresAndRedis(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        builder.AddNpgsqlDbContext<InferenceDbContext>(DatabaseConnectionName);
+        builder.AddRedisClient(RedisConnectionName);
+        services.AddSingleton<IPredictionLogInserter, PostgresCopyLogInserter>();
+        services.AddScoped<IPredictionAnalytics, PredictionAnalytics>();
+
+        // Redis as the cache's second level, sharing the multiplexer Aspire configured (telemetry, health).
+        services.AddStackExchangeRedisCache(_ => { });
+        services.AddOptions<RedisCacheOptions>().Configure<IServiceProvider>((options, provider) =>
+        {
+            options.ConnectionMultiplexerFactory = () => Task.FromResult(provider.GetRequiredService<IConnectionMultiplexer>());
+            options.InstanceName = "inference:";
+        });
+        return builder;
+    }
+
+    /// <summary>
+    /// Embedded mode: one SQLite file (<c>ConnectionStrings:inferencedb</c>, e.g. <c>Data Source=/path/inference.db</c>)
+    /// with its own migrations; no distributed cache, so HybridCache stays in process; rate limits and the job queue
+    /// need no registration here (they see that no Redis is registered).
+    /// </summary>
+    public static IHostApplicationBuilder AddEmbeddedStorage(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var connectionString = builder.Configuration.GetConnectionString(DatabaseConnectionName)
+            ?? throw new InvalidOperationException(
+                $"Embedded mode needs ConnectionStrings:{DatabaseConnectionName}, e.g. 'Data Source=/path/to/inference.db'.");
+        services.AddDbContext<InferenceDbContext, SqliteInferenceDbContext>(options => options.UseSqlite(connectionString));
+        services.AddSingleton<IPredictionLogInserter, SqliteLogInserter>();
+        services.AddScoped<IPredictionAnalytics, SqlitePredictionAnalytics>();
+        services.AddHealthChecks().AddDbContextCheck<InferenceDbContext>(DatabaseConnectionName);
+        return builder;
+    }
+}
