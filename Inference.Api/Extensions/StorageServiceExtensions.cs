@@ -12,6 +12,9 @@ public static class StorageServiceExtensions
     public const string DatabaseConnectionName = "inferencedb";
     public const string RedisConnectionName = "redis";
 
+    /// <summary>Embedded mode's database health check (the admin console's overview shows it as its own component).</summary>
+    public const string SqliteHealthCheck = "sqlite";
+
     /// <summary>
     /// Production: Postgres through EF Core (with its COPY log writer and SQL analytics) and Redis as the cache's second
     /// level, shared rate limits and the job stream.
@@ -49,7 +52,7 @@ public static class StorageServiceExtensions
         services.AddSingleton<IPredictionLogInserter, SqliteLogInserter>();
         services.AddScoped<IPredictionAnalytics, SqlitePredictionAnalytics>();
         // Degraded, not Unhealthy: a file beside the process fails to answer only while a long write holds it, and that passes.
-        services.AddHealthChecks().AddDbContextCheck<InferenceDbContext>(DatabaseConnectionName, HealthStatus.Degraded);
+        services.AddHealthChecks().AddDbContextCheck<InferenceDbContext>(SqliteHealthCheck, HealthStatus.Degraded);
         return builder;
     }
 }
