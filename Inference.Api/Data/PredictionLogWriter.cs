@@ -1,8 +1,11 @@
+using Inference.Api.Monitoring;
+
 namespace Inference.Api.Data;
 
 /// <summary>Drains <see cref="PredictionLog"/> into the database in batches (<see cref="IPredictionLogInserter"/>), off the request path.</summary>
 public sealed class PredictionLogWriter(
-    PredictionLog log, IPredictionLogInserter inserter, IServiceScopeFactory scopes, ILogger<PredictionLogWriter> logger) : BackgroundService
+    PredictionLog log, IPredictionLogInserter inserter, IServiceScopeFactory scopes, PlatformTelemetry telemetry, ILogger<PredictionLogWriter> logger)
+    : BackgroundService
 {
     private const int MaxBatch = 500;
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
@@ -44,6 +47,7 @@ public sealed class PredictionLogWriter(
 
     private async Task SaveAsync(List<PredictionRecord> batch, CancellationToken cancellationToken, int attempts = int.MaxValue)
     {
+        using var activity = PlatformTelemetry.StartLogWrite(batch);
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -51,6 +55,7 @@ public sealed class PredictionLogWriter(
                 await using var scope = scopes.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<InferenceDbContext>();
                 await inserter.InsertAsync(db, batch, cancellationToken);
+                telemetry.RecordLogWritten(batch.Count, batch.Min(record => record.CreatedAt));
                 if (attempt > 1)
                 {
                     logger.LogInformation("Prediction log reached the database again after {Attempts} attempts", attempt);
