@@ -1,5 +1,6 @@
 using Inference.Api.Security;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.Data.Sqlite;
 using Npgsql;
 using StackExchange.Redis;
 
@@ -29,7 +30,7 @@ public sealed class DatabaseUnavailableExceptionHandler(ILogger<DatabaseUnavaila
 
     /// <summary>
     /// "Database" for a missed deadline or the driver's own connection-level failure (lost or refused connection, a
-    /// timeout), or the server refusing work while it starts, recovers or shuts down (SQLSTATE classes 08, 53, 57);
+    /// timeout, SQLite's busy or locked file), or the server refusing work while it starts, recovers or shuts down (SQLSTATE classes 08, 53, 57);
     /// "Redis" for StackExchange.Redis' connection and timeout failures; possibly wrapped (EF Core's retries,
     /// DbUpdateException). Null for anything else: ASP.NET's <see cref="BadHttpRequestException"/> (an
     /// <see cref="System.IO.IOException"/>) is the client's bad request, and a client that hung up is an
@@ -46,6 +47,7 @@ public sealed class DatabaseUnavailableExceptionHandler(ILogger<DatabaseUnavaila
                 case TimeoutException and not RedisTimeoutException:
                 case PostgresException { SqlState: ['0', '8', ..] or ['5', '3', ..] or ['5', '7', ..] }:
                 case NpgsqlException and not PostgresException:
+                case SqliteException { IsTransient: true }:
                     return "Database";
                 case RedisConnectionException or RedisTimeoutException:
                     return "Redis";

@@ -1,3 +1,4 @@
+using Inference.Api.Extensions;
 using Inference.Api.RateLimiting;
 using Inference.Api.Security;
 using Inference.Api.Serving;
@@ -63,11 +64,11 @@ public static class OverviewApi
             }),
     ];
 
-    // Aspire names the checks after the EF Core context and the Redis client.
+    // Aspire names the checks after the EF Core context and the Redis client; embedded mode's database check is "sqlite".
     private static string ComponentOf(string check) =>
-        check.Contains("DbContext", StringComparison.OrdinalIgnoreCase) || check.Contains("npgsql", StringComparison.OrdinalIgnoreCase)
-            ? "postgres"
-            : check.Contains("redis", StringComparison.OrdinalIgnoreCase) ? "redis" : "api";
+        check.Equals(StorageServiceExtensions.SqliteHealthCheck, StringComparison.OrdinalIgnoreCase) ? StorageServiceExtensions.SqliteHealthCheck
+        : check.Contains("DbContext", StringComparison.OrdinalIgnoreCase) || check.Contains("npgsql", StringComparison.OrdinalIgnoreCase) ? "postgres"
+        : check.Contains("redis", StringComparison.OrdinalIgnoreCase) ? "redis" : "api";
 
     private static Dictionary<string, int> ModelsByState(ModelRepository repository)
     {

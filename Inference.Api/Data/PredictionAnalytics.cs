@@ -31,7 +31,7 @@ public sealed record AnalyticsBucket(DateTimeOffset Start, int Version, bool Sha
 /// Aggregates over the prediction log, computed by Postgres (<c>percentile_cont</c>, <c>date_bin</c>). Every query
 /// filters on model and a <c>CreatedAt</c> range, which the (Model, CreatedAt) index serves.
 /// </summary>
-public sealed partial class PredictionAnalytics(InferenceDbContext db)
+public sealed partial class PredictionAnalytics(InferenceDbContext db) : IPredictionAnalytics
 {
     private const string Window = """ "Model" = @model AND "CreatedAt" >= @from AND "CreatedAt" < @to AND (@versions::int[] IS NULL OR "ModelVersion" = ANY(@versions)) """;
 

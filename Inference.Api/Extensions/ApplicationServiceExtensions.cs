@@ -22,12 +22,19 @@ namespace Inference.Api.Extensions;
 
 public static class ApplicationServiceExtensions
 {
-    /// <summary>Registers the engine, model repository, Postgres, Redis cache and prediction log.</summary>
+    /// <summary>Registers the engine, model repository, storage (Postgres and Redis, or embedded), cache and prediction log.</summary>
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
 
-        builder.AddDependencies();
+        if (EmbeddedMode.IsOn(builder.Configuration))
+        {
+            builder.AddEmbeddedStorage();
+        }
+        else
+        {
+            builder.AddPostgresAndRedis();
+        }
 
         services.AddOptions<InferenceOptions>()
             .Bind(builder.Configuration.GetSection(InferenceOptions.SectionName))
@@ -86,7 +93,6 @@ public static class ApplicationServiceExtensions
         services.AddSingleton<ModelAdministration>();
         services.AddSingleton<AuditLog>();
         services.AddScoped<TrafficSplitStore>();
-        services.AddScoped<PredictionAnalytics>();
         services.AddScoped<PredictionHistory>();
         services.AddHostedService<TrafficSplitRefresher>();
         services.AddHostedService<PredictionLogRetention>();

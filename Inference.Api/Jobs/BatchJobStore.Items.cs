@@ -30,22 +30,35 @@ public sealed partial class BatchJobStore
                 await db.SaveChangesAsync(retryToken);
                 if (items.Count > 0)
                 {
-                    var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-                    await using var copy = await connection.BeginBinaryImportAsync(
-                        """COPY batch_job_items ("JobId", "ItemIndex", "Input") FROM STDIN (FORMAT BINARY)""", retryToken);
-                    foreach (var item in items)
-                    {
-                        await copy.StartRowAsync(retryToken);
-                        await copy.WriteAsync(job.Id, NpgsqlDbType.Uuid, retryToken);
-                        await copy.WriteAsync(item.Index, NpgsqlDbType.Integer, retryToken);
-                        await copy.WriteAsync(item.Image ?? Encoding.UTF8.GetBytes(item.Text ?? ""), NpgsqlDbType.Bytea, retryToken);
-                    }
-                    await copy.CompleteAsync(retryToken);
+                    await StoreItemsAsync(db, job.Id, items, retryToken);
                 }
                 await transaction.CommitAsync(retryToken);
                 return true;
             }, token), cancellationToken, DatabaseDeadline.Default + CopyAllowancePerItem * items.Count);
     }
+
+    /// <summary>Postgres takes the items by binary COPY (fast for 10,000 items); SQLite (embedded mode) by EF Core inserts.</summary>
+    private static async Task StoreItemsAsync(InferenceDbContext db, Guid jobId, IReadOnlyList<JobItem> items, CancellationToken cancellationToken)
+    {
+        if (db.Database.GetDbConnection() is not NpgsqlConnection connection)
+        {
+            db.BatchJobItems.AddRange(items.Select(item => new BatchJobItem { JobId = jobId, ItemIndex = item.Index, Input = InputOf(item) }));
+            await db.SaveChangesAsync(cancellationToken);
+            return;
+        }
+        await using var copy = await connection.BeginBinaryImportAsync(
+            """COPY batch_job_items ("JobId", "ItemIndex", "Input") FROM STDIN (FORMAT BINARY)""", cancellationToken);
+        foreach (var item in items)
+        {
+            await copy.StartRowAsync(cancellationToken);
+            await copy.WriteAsync(jobId, NpgsqlDbType.Uuid, cancellationToken);
+            await copy.WriteAsync(item.Index, NpgsqlDbType.Integer, cancellationToken);
+            await copy.WriteAsync(InputOf(item), NpgsqlDbType.Bytea, cancellationToken);
+        }
+        await copy.CompleteAsync(cancellationToken);
+    }
+
+    private static byte[] InputOf(JobItem item) => item.Image ?? Encoding.UTF8.GetBytes(item.Text ?? "");
 
     /// <summary>
     /// Jobs of <paramref name="queue"/> that still have work and whose items were all queued by <paramref name="queuedBy"/>:

@@ -98,6 +98,17 @@ public sealed partial class BatchJobStore(IServiceScopeFactory scopes)
             return false;
         }
 
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<InferenceDbContext>();
+        return db.Database.IsNpgsql()
+            ? await RecordResultsInOneStatementAsync(db, jobId, results, processedBy, cancellationToken)
+            : await RecordResultsInOneTransactionAsync(db, jobId, results, processedBy, cancellationToken);
+    }
+
+    /// <summary>Postgres: insert-or-skip and the counter update in one statement, safe with any number of consumers.</summary>
+    private static async Task<bool> RecordResultsInOneStatementAsync(
+        InferenceDbContext db, Guid jobId, IReadOnlyList<BatchJobResult> results, string processedBy, CancellationToken cancellationToken)
+    {
         var parameters = new List<NpgsqlParameter>
         {
             new("job", NpgsqlDbType.Uuid) { Value = jobId },
@@ -147,7 +158,7 @@ public sealed partial class BatchJobStore(IServiceScopeFactory scopes)
             FROM stored
             WHERE job."Id" = @job AND stored.items > 0
             """;
-        return await UpdateAsync(db => db.Database.ExecuteSqlRawAsync(sql, parameters, cancellationToken)) > 0;
+        return await db.Database.ExecuteSqlRawAsync(sql, parameters, cancellationToken) > 0;
     }
 
     /// <summary>Which of <paramref name="itemIndexes"/> already have a stored result.</summary>

@@ -9,11 +9,11 @@ using StackExchange.Redis;
 namespace Inference.Api.Jobs;
 
 /// <summary>
-/// Accepts a validated job: creates its row with its items, adds every item to the stream, then marks it queued in full.
-/// If the stream cannot take the items the row is removed again, so a failed submission leaves nothing behind.
+/// Accepts a validated job: creates its row with its items, adds every item to the queue, then marks it queued in full.
+/// If the queue cannot take the items the row is removed again, so a failed submission leaves nothing behind.
 /// </summary>
 public sealed class BatchJobSubmitter(
-    BatchJobStore store, JobStream stream, DependencyCircuits circuits, IOptions<BatchJobOptions> options, ILogger<BatchJobSubmitter> logger)
+    BatchJobStore store, IJobQueue queue, DependencyCircuits circuits, IOptions<BatchJobOptions> options, ILogger<BatchJobSubmitter> logger)
 {
     public const int DefaultImageTop = 5;
 
@@ -47,7 +47,7 @@ public sealed class BatchJobSubmitter(
         try
         {
             // Not cancelled by a client that hangs up: the job exists now and must be queued in full.
-            await stream.AddAsync(job.Id, items, CancellationToken.None);
+            await queue.AddAsync(job.Id, items, CancellationToken.None);
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
@@ -70,7 +70,7 @@ public sealed class BatchJobSubmitter(
         }
         try
         {
-            return await stream.LengthAsync();
+            return await queue.LengthAsync();
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {

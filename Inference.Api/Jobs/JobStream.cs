@@ -17,7 +17,7 @@ public sealed record JobDelivery(RedisValue EntryId, Guid JobId, int ItemIndex, 
 /// The Redis Stream of job items and its consumer group: every item is one entry (<c>job</c>, <c>index</c>, and
 /// <c>text</c> or <c>image</c>), read by consumers in every API replica, acknowledged once its result is stored.
 /// </summary>
-public sealed class JobStream(IConnectionMultiplexer redis, IOptions<BatchJobOptions> options, ILogger<JobStream> logger)
+public sealed class JobStream(IConnectionMultiplexer redis, IOptions<BatchJobOptions> options, ILogger<JobStream> logger) : IJobQueue
 {
     private const string JobField = "job";
     private const string IndexField = "index";
@@ -94,7 +94,10 @@ public sealed class JobStream(IConnectionMultiplexer redis, IOptions<BatchJobOpt
     }
 
     /// <summary>Adds one entry per item, pipelined in chunks; <paramref name="restored"/> marks items re-added from Postgres.</summary>
-    public async Task AddAsync(Guid jobId, IReadOnlyList<JobItem> items, CancellationToken cancellationToken, bool restored = false)
+    public Task AddAsync(Guid jobId, IReadOnlyList<JobItem> items, CancellationToken cancellationToken) =>
+        AddAsync(jobId, items, cancellationToken, restored: false);
+
+    public async Task AddAsync(Guid jobId, IReadOnlyList<JobItem> items, CancellationToken cancellationToken, bool restored)
     {
         var job = jobId.ToString("N");
         for (var start = 0; start < items.Count; start += AddChunk)

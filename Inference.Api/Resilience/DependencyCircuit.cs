@@ -144,8 +144,8 @@ public sealed partial class DependencyCircuit
     private partial void LogUp(string dependency, double seconds);
 }
 
-/// <summary>The circuits of the API's two dependencies.</summary>
-public sealed class DependencyCircuits(TimeProvider time, ILoggerFactory loggers)
+/// <summary>The circuits of the API's two dependencies; embedded mode has neither, so it reports none.</summary>
+public sealed class DependencyCircuits(TimeProvider time, ILoggerFactory loggers, bool embedded = false)
 {
     public const string RedisName = "redis";
     public const string PostgresName = "postgres";
@@ -154,5 +154,5 @@ public sealed class DependencyCircuits(TimeProvider time, ILoggerFactory loggers
 
     public DependencyCircuit Postgres { get; } = new(PostgresName, time, loggers.CreateLogger("Inference.Api.Resilience.Postgres"));
 
-    public IReadOnlyList<DependencyCircuit> All => [Redis, Postgres];
+    public IReadOnlyList<DependencyCircuit> All => embedded ? [] : [Redis, Postgres];
 }
