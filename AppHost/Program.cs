@@ -2,14 +2,13 @@ var builder = DistributedApplication.CreateBuilder(args);
 builder.AddComposePublishing();
 builder.AddKubernetesPublishing();
 
-var (inferenceDb, redis) = builder.AddInferenceInfrastructure();
+var infrastructure = builder.AddInferenceInfrastructure();
 var adminKey = builder.AddAdminKeyParameter();
 
 var api = builder.AddProject<Projects.Inference_Api>("inference-api")
     // The API reads connection strings only; per-property variables would spread the secrets further.
     .WithReferenceEnvironment(ReferenceEnvironmentInjectionFlags.ConnectionString)
-    .WithReference(inferenceDb).WaitFor(inferenceDb)
-    .WithReference(redis).WaitFor(redis)
+    .WithInferenceStorage(infrastructure)
     .WithEnvironment("Inference__Auth__BootstrapAdminKey", adminKey)
     .WithModelRoots()
     .WithGpuExecution()
@@ -32,7 +31,7 @@ if (builder.ExecutionContext.IsRunMode)
 else
 {
     var migrations = builder.AddMigrationBundle("inference-migrations")
-        .WithReference(inferenceDb).WaitFor(inferenceDb);
+        .WithReference(infrastructure.RequiredDatabase).WaitFor(infrastructure.RequiredDatabase);
     api.WaitForCompletion(migrations);
 }
 
@@ -40,8 +39,8 @@ else
 var dashboard = builder.AddProject<Projects.Inference_Dashboard>("inference-dashboard")
     .WithReferenceEnvironment(ReferenceEnvironmentInjectionFlags.ServiceDiscovery | ReferenceEnvironmentInjectionFlags.ConnectionString)
     .WithReference(api).WaitFor(api)
-    // Sign-in cookies are protected by a key ring kept in Redis, so they survive restarts and work on every replica.
-    .WithReference(redis).WaitFor(redis)
+    // Sign-in cookies are protected by a key ring kept in Redis (embedded mode: a folder), so they survive restarts and work on every replica.
+    .WithKeyRingStore(infrastructure)
     .WithExternalHttpEndpoints()
     .WithHttpProbe(ProbeType.Readiness, "/health", endpointName: "http")
     .WithHttpProbe(ProbeType.Liveness, "/alive", endpointName: "http");

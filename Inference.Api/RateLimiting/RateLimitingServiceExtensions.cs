@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using System.Threading.RateLimiting;
+using Inference.Api.Extensions;
 using Inference.Api.Monitoring;
 using Inference.Api.Security;
 using Microsoft.AspNetCore.RateLimiting;
@@ -13,7 +14,8 @@ public static class RateLimitingServiceExtensions
 {
     /// <summary>
     /// ASP.NET Core's rate limiter with one policy per route class (<see cref="RateLimitPolicies"/>), partitioned per API key
-    /// (per client IP for anonymous callers) and kept in Redis so every replica counts together.
+    /// (per client IP for anonymous callers) and kept in Redis so every replica counts together; in embedded mode (one
+    /// process, no Redis) kept in process.
     /// </summary>
     public static IHostApplicationBuilder AddApiRateLimits(this IHostApplicationBuilder builder)
     {
@@ -24,7 +26,10 @@ public static class RateLimitingServiceExtensions
                 { PermitLimit: > 0, EffectiveTokensPerPeriod: > 0 } rule && rule.Window > TimeSpan.Zero),
                 "Inference:RateLimits: every PermitLimit, TokensPerPeriod and Window must be positive.")
             .ValidateOnStart();
-        services.AddSingleton<RateLimitStoreMonitor>();
+        if (!EmbeddedMode.IsOn(builder.Configuration))
+        {
+            services.AddSingleton<RateLimitStoreMonitor>();
+        }
         services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -73,16 +78,8 @@ public static class RateLimitingServiceExtensions
             ? new RateLimitRule { PermitLimit = permits, Window = window }
             : null;
 
-    private static RedisWithLocalFallbackRateLimiter CreateLimiter(IServiceProvider services, string policy, RateLimitRule rule, string partitionKey)
+    private static RateLimiter CreateLimiter(IServiceProvider services, string policy, RateLimitRule rule, string partitionKey)
     {
-        var monitor = services.GetRequiredService<RateLimitStoreMonitor>();
-        var redis = new RedisTokenBucketRateLimiter<string>(partitionKey, new RedisTokenBucketRateLimiterOptions
-        {
-            ConnectionMultiplexerFactory = () => monitor.Redis,
-            TokenLimit = rule.PermitLimit,
-            TokensPerPeriod = rule.EffectiveTokensPerPeriod,
-            ReplenishmentPeriod = rule.Window,
-        });
         var local = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
         {
             TokenLimit = rule.PermitLimit,
@@ -90,6 +87,18 @@ public static class RateLimitingServiceExtensions
             ReplenishmentPeriod = rule.Window,
             QueueLimit = 0,
             AutoReplenishment = true,
+        });
+        // No monitor: embedded mode, where the one process is the only one counting.
+        if (services.GetService<RateLimitStoreMonitor>() is not { } monitor)
+        {
+            return local;
+        }
+        var redis = new RedisTokenBucketRateLimiter<string>(partitionKey, new RedisTokenBucketRateLimiterOptions
+        {
+            ConnectionMultiplexerFactory = () => monitor.Redis,
+            TokenLimit = rule.PermitLimit,
+            TokensPerPeriod = rule.EffectiveTokensPerPeriod,
+            ReplenishmentPeriod = rule.Window,
         });
         return new RedisWithLocalFallbackRateLimiter(redis, local, monitor, policy);
     }
