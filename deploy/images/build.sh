@@ -94,7 +94,8 @@ if wants migrations; then
         echo "== Bundling the EF Core migrations (self-contained, linux-x64)"
         rm -rf "$staging/inference-migrations" && mkdir -p "$staging/inference-migrations"
         dotnet tool restore > /dev/null
-        dotnet ef migrations bundle --project Inference.Api/Inference.Api.csproj --configuration Release \
+        # The Postgres context: deployments run Postgres; SqliteInferenceDbContext is the embedded mode's.
+        dotnet ef migrations bundle --project Inference.Api/Inference.Api.csproj --context InferenceDbContext --configuration Release \
             --self-contained --target-runtime linux-x64 --force --output "$staging/inference-migrations/efbundle" \
             > "$staging/bundle.log" 2>&1 || { cat "$staging/bundle.log" >&2; exit 1; }
         cp deploy/images/migrations-entrypoint.sh "$staging/inference-migrations/"
