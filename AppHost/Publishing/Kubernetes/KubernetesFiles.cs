@@ -17,7 +17,7 @@ public static class KubernetesFiles
 
     private const string Header =
         "# Generated from the AppHost's app model; do not edit. Regenerate: dotnet run --project AppHost -- --publisher kubernetes --output-path ../deploy/k8s\n" +
-        "# Guide: docs/deployment.md\n";
+        "# Guide: docs/kubernetes.md\n";
 
     private static readonly ISerializer KustomizationSerializer = new SerializerBuilder()
         .WithNamingConvention(CamelCaseNamingConvention.Instance)

@@ -179,7 +179,7 @@ public static class KubernetesManifestGenerator
         Metadata = Metadata(options.ModelsClaimName),
         Spec = new V1PersistentVolumeClaimSpec
         {
-            // Every API replica reads the same models; they are copied in once (docs/deployment.md).
+            // Every API replica reads the same models; they are copied in once (docs/kubernetes.md).
             AccessModes = ["ReadOnlyMany"],
             Resources = new V1VolumeResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["storage"] = new(options.ModelsVolumeSize) } },
         },
