@@ -47,13 +47,14 @@ public sealed class QueueTimeEstimator(TimeProvider time)
     /// <summary>
     /// The expected wait of a request with <paramref name="ahead"/> requests queued before it, when batches take at most
     /// <paramref name="maxBatchSize"/>: what is left of the running batch, plus every full batch ahead of its own.
-    /// Zero before any batch has run: nothing is known yet, so nothing is refused.
+    /// Zero before any batch has run (nothing is known yet) and with nobody queued ahead: the request is next to run,
+    /// refusing it would shorten no one's wait, and a model whose one run outlasts its budget still serves a request at a time.
     /// </summary>
     public TimeSpan EstimateWait(int ahead, int maxBatchSize)
     {
         lock (_gate)
         {
-            if (!_observed)
+            if (!_observed || ahead <= 0)
             {
                 return TimeSpan.Zero;
             }

@@ -32,6 +32,18 @@ public sealed class QueueTimeEstimatorTests
 
         estimator.RunStarted(8);
         Assert.Equal(300, estimator.EstimateWait(ahead: 20, maxBatchSize: 8).TotalMilliseconds, precision: 6);
+        Assert.Equal(100, estimator.EstimateWait(ahead: 1, maxBatchSize: 8).TotalMilliseconds, precision: 6);
+    }
+
+    [Fact]
+    public void ARequestWithNobodyQueuedAheadIsNeverExpectedToWait()
+    {
+        var estimator = new QueueTimeEstimator(new FrozenTime());
+        estimator.RunCompleted(8, runMs: 5_000);
+        estimator.RunStarted(8);
+
+        // Next in line behind a long run: refusing it would shorten no one's wait.
+        Assert.Equal(TimeSpan.Zero, estimator.EstimateWait(ahead: 0, maxBatchSize: 8));
     }
 
     [Fact]
