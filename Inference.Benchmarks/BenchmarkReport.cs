@@ -16,7 +16,7 @@ public sealed record SystemMeasurements(
     long PeakResidentBytes);
 
 /// <summary>Everything one run measured, written as one markdown table with the machine and the command.</summary>
-public sealed record BenchmarkReport(
+public sealed partial record BenchmarkReport(
     DateTimeOffset Started,
     string Command,
     MachineDescription Machine,
@@ -29,6 +29,14 @@ public sealed record BenchmarkReport(
     ApiScenario? FeaturesOff = null)
 {
     private const string TextModel = "distilbert";
+
+    /// <summary>The real Python stack's rows; null when it was skipped.</summary>
+    public PeerResults? Python { get; init; }
+
+    /// <summary>The API's overload rows (past saturation, with <see cref="ClientTimeout"/>).</summary>
+    public IReadOnlyList<ApiScenario> Overload { get; init; } = [];
+
+    public TimeSpan ClientTimeout { get; init; }
 
     public void Write(TextWriter output)
     {
@@ -54,10 +62,15 @@ public sealed record BenchmarkReport(
         {
             Row(output, "2 seeds' pattern", "API, no batching, global lock", SeedsPattern);
         }
+        foreach (var scenario in Python?.Scenarios ?? [])
+        {
+            Row(output, "2 Python peer", "FastAPI + uvicorn + PyTorch, one at a time under a lock", scenario);
+        }
         foreach (var scenario in Api)
         {
             Row(output, "3 API", "API, dynamic batching", scenario);
         }
+        WriteOverloadRows(output);
 
         if (FeaturesOff is not null)
         {
@@ -68,8 +81,7 @@ public sealed record BenchmarkReport(
         var single = Api.FirstOrDefault(scenario => scenario.Model == TextModel && scenario.Load.Concurrency == 1);
         Ratio(output, "P1", $"API c{high?.Load.Concurrency} throughput / raw best batch", high is null ? null : high.Load.Throughput / best.ItemsPerSecond, "F2", "≥ 0.9", value => value >= 0.9);
         Ratio(output, "P2", "API c1 p50 − raw batch-1 p50 (ms)", single is null ? null : single.Load.Latency.P50Ms - Raw.BatchOne.Latency.P50Ms, "F2", "≤ 1 ms", value => value <= 1);
-        Ratio(output, "P3", SeedsPattern is null ? "API / seeds' pattern throughput (seeds' pattern skipped)" : $"API c{high?.Load.Concurrency} / seeds' pattern c{SeedsPattern.Load.Concurrency} throughput",
-            high is null || SeedsPattern is null ? null : high.Load.Throughput / SeedsPattern.Load.Throughput, "F2", "no goal; higher is better", null);
+        WritePythonRatios(output, high, single);
 
         var modelBytes = ModelFiles.Sum(file => file.Bytes);
         var breakdown = string.Join(", ", ModelFiles.Select(file => $"{file.Name} {Megabytes(file.Bytes)}"));
@@ -85,6 +97,7 @@ public sealed record BenchmarkReport(
                 ? "API throughput with / without prediction log, cache and rate limits (not run; --serving-features)"
                 : $"API {FeaturesOff.Model} c{FeaturesOff.Load.Concurrency} throughput with / without prediction log, cache and rate limits (every text distinct: cache misses)",
             sentiment is null || FeaturesOff is null ? null : sentiment.Load.Throughput / FeaturesOff.Load.Throughput, "F2", "no goal; near 1 is better", null);
+        WriteOverloadRatios(output, Api.Where(scenario => scenario.Model == TextModel).Select(scenario => scenario.Load.Goodput).DefaultIfEmpty(0).Max());
     }
 
     private static void Row(TextWriter output, string part, string name, ApiScenario scenario)

@@ -43,7 +43,7 @@ public sealed partial class InferenceEngine
             CheckLength(text);
         }
 
-        return MeasureAsync(model, async () =>
+        return MeasureAsync(model, priority, async () =>
         {
             EncodedText[] encoded;
             using (InferenceTelemetry.ActivitySource.StartActivity("preprocess"))

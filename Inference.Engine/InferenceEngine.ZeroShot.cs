@@ -33,7 +33,7 @@ public sealed partial class InferenceEngine
         CheckZeroShot(question);
         CheckLength(question.Text);
         var nli = model.EntailmentLabels!;
-        return MeasureAsync(model, async () =>
+        return MeasureAsync(model, priority, async () =>
         {
             EncodedText[] pairs;
             using (InferenceTelemetry.ActivitySource.StartActivity("preprocess"))

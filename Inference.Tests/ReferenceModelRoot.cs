@@ -44,6 +44,8 @@ public sealed partial class ReferenceModelRoot : IDisposable
         AddSentimentCopy(CachedVersionsModel, [1, 2]);
         AddSentimentCopy(ShortCacheModel, [1], $$""", "cache": { "ttlSeconds": {{ShortCacheSeconds}} }""");
         AddSentimentCopy(UncachedModel, [1], """, "cache": { "enabled": false }""");
+        // A queue-time budget of one microsecond: any request that would wait behind a running batch is refused.
+        AddSentimentCopy(OverloadModel, [1], """, "cache": { "enabled": false }, "batching": { "queueTimeBudgetMs": 0.001 }""");
 
         // A model that cannot load must be listed as unavailable without harming the others.
         Directory.CreateDirectory(System.IO.Path.Combine(Path, "broken", "1"));
@@ -79,6 +81,9 @@ public sealed partial class ReferenceModelRoot : IDisposable
 
     /// <summary>Never cached (model.json <c>cache.enabled: false</c>).</summary>
     public const string UncachedModel = "sentiment-uncached";
+
+    /// <summary>Flooded by the overload tests only: uncached, with a queue-time budget so small that a flood is shed.</summary>
+    public const string OverloadModel = "sentiment-overload";
 
     public string Path { get; }
 
