@@ -1,10 +1,7 @@
 using Inference.Dashboard.Security;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server.Circuits;
-using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.DataProtection.KeyManagement;
-using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
-using StackExchange.Redis;
 
 namespace Inference.Dashboard.Extensions;
 
@@ -14,11 +11,7 @@ namespace Inference.Dashboard.Extensions;
 /// </summary>
 public static class ConsoleSignInExtensions
 {
-    /// <summary>The AppHost's Redis, where the Data Protection key ring lives.</summary>
-    public const string RedisConnectionName = "redis";
-
     private const string CookieName = "inference-console";
-    private const string DataProtectionKeys = "inference-console:data-protection-keys";
     private static readonly TimeSpan SignInLifetime = TimeSpan.FromHours(8);
 
     /// <summary>
@@ -28,10 +21,7 @@ public static class ConsoleSignInExtensions
     public static IHostApplicationBuilder AddConsoleSignIn(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        builder.AddRedisClient(RedisConnectionName);
-        services.AddDataProtection().SetApplicationName("inference-console");
-        services.AddOptions<KeyManagementOptions>().Configure<IConnectionMultiplexer>((options, redis) =>
-            options.XmlRepository = new RedisXmlRepository(() => redis.GetDatabase(), DataProtectionKeys));
+        builder.AddConsoleKeyRing();
 
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(options =>
         {
@@ -46,7 +36,14 @@ public static class ConsoleSignInExtensions
             options.LogoutPath = ConsolePaths.SignOut;
             options.AccessDeniedPath = ConsolePaths.AccessDenied;
             options.ReturnUrlParameter = ConsolePaths.ReturnUrlParameter;
+            // The key inside a valid cookie may since have been revoked or expired: the API is asked again.
+            options.EventsType = typeof(SignedInKeyCookieEvents);
         });
+        services.AddMemoryCache();
+        services.AddOptions<SignedInKeyCheckOptions>().Bind(builder.Configuration.GetSection(SignInThrottleOptions.SectionName));
+        services.AddSingleton<SignedInKeyCheck>();
+        services.AddScoped<SignedInKeyCookieEvents>();
+        services.AddScoped<AuthenticationStateProvider, SignedInKeyRevalidation>();
         services.AddAuthorizationBuilder().AddConsolePolicies();
         services.AddCascadingAuthenticationState();
 

@@ -42,7 +42,7 @@ public sealed class ModelVersionUploadTests(AppHostFixture fixture)
 
         using var audit = await fixture.AdminApi.GetFromJsonAsync<JsonDocument>(
             $"/api/admin/audit?action=model.version.add&target=model:{Model}&limit=1", Cancellation);
-        var entry = audit!.RootElement.GetProperty("entries")[0];
+        var entry = audit!.RootElement.GetProperty("items")[0];
         Assert.Equal("bootstrap", entry.GetProperty("actorKeyId").GetString());
         Assert.Contains(version, entry.GetProperty("after").GetProperty("versions").EnumerateArray().Select(v => v.GetInt32()));
         Assert.DoesNotContain(version, entry.GetProperty("before").GetProperty("versions").EnumerateArray().Select(v => v.GetInt32()));
@@ -57,7 +57,6 @@ public sealed class ModelVersionUploadTests(AppHostFixture fixture)
         { "onnx-among-files", "Send the ONNX file as 'model'" },
         { "unknown-field", "Unknown field 'weights'" },
         { "duplicate-file", "are named 'vocab.txt'" },
-        { "not-multipart", "Send multipart/form-data" },
     };
 
     [Theory]
@@ -96,6 +95,15 @@ public sealed class ModelVersionUploadTests(AppHostFixture fixture)
     }
 
     [Fact]
+    public async Task UploadThatIsNotMultipartIsRefusedWith415()
+    {
+        using var response = await fixture.AdminApi.PostAsync($"/api/admin/models/{Model}/versions",
+            new StringContent("""{"model": "model.onnx"}""", Encoding.UTF8, "application/json"), Cancellation);
+
+        await AssertProblemAsync(response, HttpStatusCode.UnsupportedMediaType, "is not accepted here");
+    }
+
+    [Fact]
     public async Task UploadToAModelWithoutAFolderIs404()
     {
         using var response = await fixture.AdminApi.PostAsync("/api/admin/models/no-such-model/versions", SentimentUpload(), Cancellation);
@@ -115,7 +123,7 @@ public sealed class ModelVersionUploadTests(AppHostFixture fixture)
     private static HttpContent BadUpload(string upload)
     {
         var vocabulary = File.ReadAllBytes(Path.Combine(ReferenceModelRoot.SentimentVersionFolder, "vocab.txt"));
-        HttpContent? form = upload switch
+        var form = upload switch
         {
             "not-onnx" => Upload(("model", "model.onnx", "this is not an ONNX file"u8.ToArray()), ("files", "vocab.txt", vocabulary)),
             "no-vocabulary" => SentimentUpload("vocab.txt"),
@@ -124,9 +132,9 @@ public sealed class ModelVersionUploadTests(AppHostFixture fixture)
             "onnx-among-files" => AddTo(SentimentUpload(), ("files", "model.onnx", vocabulary)),
             "unknown-field" => AddTo(SentimentUpload(), ("weights", "weights.bin", vocabulary)),
             "duplicate-file" => AddTo(SentimentUpload(), ("files", "vocab.txt", vocabulary)),
-            _ => null,
+            _ => throw new ArgumentOutOfRangeException(nameof(upload), upload, null),
         };
-        return form ?? new StringContent("""{"model": "model.onnx"}""", Encoding.UTF8, "application/json");
+        return form;
     }
 
     private static MultipartFormDataContent Upload(params (string Field, string FileName, byte[] Content)[] parts) =>
