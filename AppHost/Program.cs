@@ -14,6 +14,7 @@ var api = builder.AddProject<Projects.Inference_Api>("inference-api")
     .WithGpuExecution()
     .WithGrpcEndpoint()
     .WithExternalHttpEndpoints()
+    .WithManagementEndpoint()
     .WithHttpProbe(ProbeType.Readiness, "/health", endpointName: "http");
 
 if (builder.ExecutionContext.IsRunMode)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
@@ -67,12 +68,15 @@ public sealed class PredictionCache(
 
         var key = $"{_keyPrefixes.GetValue(model, KeyPrefix)}{inputKind}:{inputHash}";
         var computed = false;
+        // HybridCache runs the factory apart from the caller's execution context; its spans belong to the caller's trace.
+        var caller = Activity.Current;
         var result = await cache.GetOrCreateAsync(
             key,
             predict,
             async (state, token) =>
             {
                 computed = true;
+                Activity.Current = caller;
                 return await state(token);
             },
             entryOptions,

@@ -1,3 +1,4 @@
+using Inference.Api.Monitoring;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
@@ -5,7 +6,8 @@ using NpgsqlTypes;
 namespace Inference.Api.Data;
 
 /// <summary>Drains <see cref="PredictionLog"/> into Postgres in batches (binary COPY), off the request path.</summary>
-public sealed class PredictionLogWriter(PredictionLog log, IServiceScopeFactory scopes, ILogger<PredictionLogWriter> logger) : BackgroundService
+public sealed class PredictionLogWriter(PredictionLog log, IServiceScopeFactory scopes, PlatformTelemetry telemetry, ILogger<PredictionLogWriter> logger)
+    : BackgroundService
 {
     private const int MaxBatch = 500;
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
@@ -98,6 +100,7 @@ public sealed class PredictionLogWriter(PredictionLog log, IServiceScopeFactory 
 
     private async Task SaveAsync(List<PredictionRecord> batch, CancellationToken cancellationToken, int attempts = int.MaxValue)
     {
+        using var activity = PlatformTelemetry.StartLogWrite(batch);
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -105,6 +108,7 @@ public sealed class PredictionLogWriter(PredictionLog log, IServiceScopeFactory 
                 await using var scope = scopes.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<InferenceDbContext>();
                 await CopyAsync(db, batch, cancellationToken);
+                telemetry.RecordLogWritten(batch.Count, batch.Min(record => record.CreatedAt));
                 if (attempt > 1)
                 {
                     logger.LogInformation("Prediction log reached the database again after {Attempts} attempts", attempt);

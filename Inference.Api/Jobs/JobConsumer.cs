@@ -15,6 +15,7 @@ namespace Inference.Api.Jobs;
 public sealed class JobConsumer : BackgroundService
 {
     private static readonly TimeSpan ErrorBackoff = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan BacklogMeasureInterval = TimeSpan.FromSeconds(2);
 
     private readonly JobStream _stream;
     private readonly JobItemProcessor _processor;
@@ -59,7 +60,8 @@ public sealed class JobConsumer : BackgroundService
         var reclaimEvery = TimeSpan.FromTicks(Math.Clamp(_options.ReclaimAfter.Ticks / 2, TimeSpan.FromMilliseconds(100).Ticks, TimeSpan.FromSeconds(5).Ticks));
         var periodic = Task.WhenAll(
             RepeatAsync(HeartbeatAsync, _options.ReclaimAfter / 3, stoppingToken),
-            RepeatAsync(ReclaimAsync, reclaimEvery, stoppingToken));
+            RepeatAsync(ReclaimAsync, reclaimEvery, stoppingToken),
+            RepeatAsync(async _ => _telemetry.BacklogMeasured(await _stream.BacklogAsync()), BacklogMeasureInterval, stoppingToken));
         await ReadNewItemsAsync(stoppingToken);
         await periodic;
 

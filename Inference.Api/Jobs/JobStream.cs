@@ -46,6 +46,13 @@ public sealed class JobStream(IConnectionMultiplexer redis, IOptions<BatchJobOpt
     /// <summary>Entries in the stream: outstanding work, plus processed entries kept when they are not deleted.</summary>
     public Task<long> LengthAsync() => Database.StreamLengthAsync(_key);
 
+    /// <summary>Items not settled yet: never delivered (the group's lag) plus delivered but not acknowledged.</summary>
+    public async Task<long> BacklogAsync()
+    {
+        var group = (await Database.StreamGroupInfoAsync(_key)).FirstOrDefault(info => info.Name == _group);
+        return (group.Lag ?? 0) + group.PendingMessageCount;
+    }
+
     /// <summary>Adds one entry per item, pipelined in chunks.</summary>
     public async Task AddAsync(Guid jobId, IReadOnlyList<JobItem> items, CancellationToken cancellationToken)
     {

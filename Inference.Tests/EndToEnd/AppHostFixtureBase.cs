@@ -59,7 +59,7 @@ public abstract partial class AppHostFixtureBase : IAsyncLifetime
 
     private TestAppHostOptions StartedOptions => _options ?? throw new InvalidOperationException("The AppHost has not started.");
 
-    public async ValueTask InitializeAsync()
+    public virtual async ValueTask InitializeAsync()
     {
         _options = Options;
         _dataDirectory = CreateDataDirectory($"inference-{_options.Name}-");
