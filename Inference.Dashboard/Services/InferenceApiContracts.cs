@@ -94,3 +94,9 @@ public sealed record ModelVersionStatistics(
 
 /// <summary>The body of <c>/v2/models/{name}/stats</c>.</summary>
 public sealed record ModelStatisticsResponse([property: JsonPropertyName("model_stats")] IReadOnlyList<ModelVersionStatistics> ModelStats);
+
+/// <summary>Answer of <c>POST /api/admin/models/{name}/versions</c>: the new version's number and the model as it now serves.</summary>
+public sealed record ModelVersionAdded(int Version, ModelSummary Model);
+
+/// <summary>One file of a version being uploaded, read as it is sent.</summary>
+public sealed record UploadedFile(Stream Content, string FileName);
