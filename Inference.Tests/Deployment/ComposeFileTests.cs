@@ -127,7 +127,7 @@ public sealed class ComposeFileTests
         Assert.NotEmpty(passwords);
         Assert.All(passwords, variable => Assert.Matches(@"\$\{(POSTGRES|REDIS)_PASSWORD:\?", variable.Value));
         var secrets = deployment.Environment.Entries.Where(entry => entry.IsRequired).ToList();
-        Assert.Equal(["POSTGRES_PASSWORD", "REDIS_PASSWORD", "INFERENCE_ADMIN_KEY"], secrets.Select(entry => entry.Name));
+        Assert.Equal(["POSTGRES_PASSWORD", "REDIS_PASSWORD", "INFERENCE_ADMIN_KEY", "CONSOLE_KEY_RING_SECRET"], secrets.Select(entry => entry.Name));
         Assert.All(secrets, entry => Assert.Empty(entry.Value));
         // Only the API holds the bootstrap key; the admin console holds none (people sign in with theirs).
         var adminKeys = deployment.File.Services.SelectMany(service => service.Value.Environment, (service, variable) => (Service: service.Key, variable.Key, variable.Value))
