@@ -52,6 +52,7 @@ public sealed class InferenceDbContext(DbContextOptions<InferenceDbContext> opti
             job.Property(j => j.Error).HasMaxLength(1024);
             job.Property(j => j.OwnerKeyId).HasMaxLength(128);
             job.Property(j => j.OwnerKeyName).HasMaxLength(128);
+            job.Property(j => j.Parameters).HasColumnType("jsonb");
             job.HasIndex(j => j.CreatedAt);
             // A key lists its own jobs, newest first.
             job.HasIndex(j => new { j.OwnerKeyId, j.CreatedAt });
