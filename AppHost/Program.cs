@@ -1,19 +1,19 @@
 var builder = DistributedApplication.CreateBuilder(args);
 builder.AddComposePublishing();
 
-var (inferenceDb, redis) = builder.AddInferenceInfrastructure();
+var infrastructure = builder.AddInferenceInfrastructure();
 var adminKey = builder.AddAdminKeyParameter();
 
 var api = builder.AddProject<Projects.Inference_Api>("inference-api")
     // The API reads connection strings only; per-property variables would spread the secrets further.
     .WithReferenceEnvironment(ReferenceEnvironmentInjectionFlags.ConnectionString)
-    .WithReference(inferenceDb).WaitFor(inferenceDb)
-    .WithReference(redis).WaitFor(redis)
+    .WithInferenceStorage(infrastructure)
     .WithEnvironment("Inference__Auth__BootstrapAdminKey", adminKey)
     .WithModelRoots()
     .WithGpuExecution()
     .WithGrpcEndpoint()
     .WithExternalHttpEndpoints()
+    .WithManagementEndpoint()
     .WithHttpProbe(ProbeType.Readiness, "/health", endpointName: "http");
 
 if (builder.ExecutionContext.IsRunMode)
@@ -29,7 +29,7 @@ if (builder.ExecutionContext.IsRunMode)
 else
 {
     var migrations = builder.AddMigrationBundle("inference-migrations")
-        .WithReference(inferenceDb).WaitFor(inferenceDb);
+        .WithReference(infrastructure.RequiredDatabase).WaitFor(infrastructure.RequiredDatabase);
     api.WaitForCompletion(migrations);
 }
 
@@ -37,8 +37,8 @@ else
 var dashboard = builder.AddProject<Projects.Inference_Dashboard>("inference-dashboard")
     .WithReferenceEnvironment(ReferenceEnvironmentInjectionFlags.ServiceDiscovery | ReferenceEnvironmentInjectionFlags.ConnectionString)
     .WithReference(api).WaitFor(api)
-    // Sign-in cookies are protected by a key ring kept in Redis, so they survive restarts and work on every replica.
-    .WithReference(redis).WaitFor(redis)
+    // Sign-in cookies are protected by a key ring kept in Redis (embedded mode: a folder), so they survive restarts and work on every replica.
+    .WithKeyRingStore(infrastructure)
     .WithExternalHttpEndpoints()
     .WithHttpProbe(ProbeType.Readiness, "/health", endpointName: "http");
 

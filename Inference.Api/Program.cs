@@ -1,12 +1,15 @@
 using Inference.Api.Extensions;
+using Inference.Api.Monitoring;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddApplicationServices();
+builder.AddManagementEndpoint();
 
 var app = builder.Build();
 
+app.MapManagementEndpoint();
 app.MapDefaultEndpoints();
 app.MapInferenceApi();
 

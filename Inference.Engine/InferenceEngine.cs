@@ -58,7 +58,7 @@ public sealed partial class InferenceEngine(ModelRepository repository, IOptions
             var request = model.Tensors.Validate(model.Name, inputs, outputs);
             var result = await model.InferTensorsAsync(request, priority, cancellationToken);
             var elapsed = Stopwatch.GetElapsedTime(started);
-            telemetry.RecordPrediction(model.Name, model.Version, "success", elapsed.TotalMilliseconds);
+            telemetry.RecordPrediction(model.Name, model.Version, "success", elapsed);
             model.Statistics.RecordRequest(success: true, elapsed, model.Tensors.CanBatch ? request.Rows : 1);
             return result;
         }
@@ -76,6 +76,10 @@ public sealed partial class InferenceEngine(ModelRepository repository, IOptions
     public void RecordFailedRequest(ModelVersion model, InferenceErrorKind kind, TimeSpan elapsed)
     {
         telemetry.RecordPrediction(model.Name, model.Version, kind.ToString(), null);
+        if (kind == InferenceErrorKind.Overloaded)
+        {
+            telemetry.RecordAdmissionRefusal(model.Name, model.Version);
+        }
         model.Statistics.RecordRequest(success: false, elapsed);
     }
 
@@ -154,7 +158,7 @@ public sealed partial class InferenceEngine(ModelRepository repository, IOptions
         {
             var result = await predict();
             var elapsed = Stopwatch.GetElapsedTime(started);
-            telemetry.RecordPrediction(model.Name, model.Version, "success", elapsed.TotalMilliseconds);
+            telemetry.RecordPrediction(model.Name, model.Version, "success", elapsed);
             model.Statistics.RecordRequest(success: true, elapsed);
             return stamp(result, Math.Round(elapsed.TotalMilliseconds, 3));
         }

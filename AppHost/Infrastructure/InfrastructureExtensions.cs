@@ -13,13 +13,17 @@ public static class InfrastructureExtensions
 
     /// <summary>
     /// Adds <c>postgres</c>/<c>inferencedb</c> and <c>redis</c> the way <c>Infrastructure:Mode</c> says
-    /// (<c>auto</c> by default: containers when a runtime is healthy, else local binaries). Publish mode
-    /// always models containers so deployment artefacts describe them.
+    /// (<c>auto</c> by default: containers when a runtime is healthy, else local binaries, else embedded, which adds
+    /// neither). Publish mode always models containers so deployment artefacts describe them.
     /// </summary>
-    public static (IResourceBuilder<IResourceWithConnectionString> Database, IResourceBuilder<IResourceWithConnectionString> Redis)
-        AddInferenceInfrastructure(this IDistributedApplicationBuilder builder)
+    public static InferenceInfrastructure AddInferenceInfrastructure(this IDistributedApplicationBuilder builder)
     {
         var (mode, reason) = ChooseMode(builder);
+        if (mode == InfrastructureMode.Embedded)
+        {
+            return builder.AddEmbeddedInfrastructure(reason);
+        }
+
         builder.Eventing.Subscribe<BeforeStartEvent>((startEvent, _) =>
         {
             startEvent.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Infrastructure")
@@ -27,12 +31,13 @@ public static class InfrastructureExtensions
             return Task.CompletedTask;
         });
 
-        return mode switch
+        var (database, redis) = mode switch
         {
             InfrastructureMode.Container => builder.AddInfrastructureContainers(),
             InfrastructureMode.Local => builder.AddLocalInfrastructure(),
             _ => (builder.AddConnectionString(DatabaseName), builder.AddConnectionString(RedisName)),
         };
+        return new InferenceInfrastructure(mode, database, redis, EmbeddedDataDirectory: null);
     }
 
     private static (InfrastructureMode Mode, string Reason) ChooseMode(IDistributedApplicationBuilder builder)
@@ -46,7 +51,7 @@ public static class InfrastructureExtensions
         if (!Enum.TryParse<InfrastructureMode>(configured, ignoreCase: true, out var mode))
         {
             throw new DistributedApplicationException(
-                $"{ModeKey} is '{configured}'; expected one of auto, container, local, external.");
+                $"{ModeKey} is '{configured}'; expected one of auto, container, local, external, embedded.");
         }
 
         if (mode != InfrastructureMode.Auto)
@@ -64,10 +69,7 @@ public static class InfrastructureExtensions
         var missing = LocalBinaries.FindMissing();
         if (missing is not null)
         {
-            throw new DistributedApplicationException(
-                $"Neither a container runtime nor local binaries can provide Postgres and Redis: {problem}, and {missing}. " +
-                $"Install one of them, e.g. 'sudo apt-get install -y postgresql redis-server' (Debian/Ubuntu), " +
-                $"or start Docker/Podman, or set {ModeKey}=external with ConnectionStrings:{DatabaseName} and ConnectionStrings:{RedisName}.");
+            return (InfrastructureMode.Embedded, $"{problem}, and {missing}");
         }
 
         return (InfrastructureMode.Local, $"{problem}; using the machine's postgres and redis-server");

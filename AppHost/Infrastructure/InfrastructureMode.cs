@@ -3,7 +3,7 @@ namespace Aspire.Hosting;
 /// <summary>Where Postgres and Redis come from.</summary>
 public enum InfrastructureMode
 {
-    /// <summary>Containers when a container runtime answers healthily, else the machine's own binaries.</summary>
+    /// <summary>Containers when a container runtime answers healthily, else the machine's own binaries, else embedded.</summary>
     Auto,
     /// <summary>Postgres and Redis containers with data volumes.</summary>
     Container,
@@ -11,4 +11,9 @@ public enum InfrastructureMode
     Local,
     /// <summary>Connection strings from configuration (<c>ConnectionStrings:inferencedb</c>, <c>ConnectionStrings:redis</c>).</summary>
     External,
+    /// <summary>
+    /// Neither: the API keeps its data in one SQLite file and coordinates in process (one API process; not for production).
+    /// Only the .NET SDK is needed.
+    /// </summary>
+    Embedded,
 }

@@ -45,6 +45,10 @@ public static class ComposeFileGenerator
         {
             generation.File.Services[ComposeOptions.AspireDashboardServiceName] = CreateAspireDashboard(options, environmentFile);
         }
+        if (options.Monitoring)
+        {
+            ComposeMonitoring.Add(generation.File, options, environmentFile);
+        }
 
         return new ComposeDeployment(generation.File, environmentFile);
     }
@@ -169,7 +173,7 @@ public static class ComposeFileGenerator
         }
     }
 
-    private static ComposeDeploy CreateDeploy(string name, ComposeOptions options, int replicas, bool usesGpu)
+    internal static ComposeDeploy CreateDeploy(string name, ComposeOptions options, int replicas, bool usesGpu)
     {
         var limits = options.Limits.GetValueOrDefault(name, options.DefaultLimits);
         return new ComposeDeploy
@@ -224,7 +228,8 @@ public static class ComposeFileGenerator
     private static ComposeService CreateAspireDashboard(ComposeOptions options, ComposeEnvironmentFile environmentFile)
     {
         environmentFile.ForCompose("COMPOSE_PROFILES", ComposeOptions.ObservabilityProfile,
-            "Optional services to start: 'observability' adds the Aspire dashboard (its login link is in its log).", commentedOut: true);
+            "Optional services to start, comma-separated: 'observability' adds the Aspire dashboard (its login link is in its log), "
+            + "'monitoring' Prometheus and Grafana (docs/observability.md).", commentedOut: true);
         // The dashboard release that matches the Aspire packages the AppHost is built with.
         var aspireVersion = typeof(DistributedApplication).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()!
             .InformationalVersion.Split('.', '+', '-');

@@ -32,6 +32,8 @@ public sealed class ComposeOptions
         ["inference-api"] = 5080,
         ["inference-dashboard"] = 5180,
         [AspireDashboardServiceName] = 18888,
+        ["prometheus"] = 9090,
+        ["grafana"] = 3000,
     };
 
     /// <summary>
@@ -60,6 +62,9 @@ public sealed class ComposeOptions
 
     /// <summary>Adds the Aspire dashboard as an optional service (profile <c>observability</c>) that receives OTLP.</summary>
     public bool AspireDashboard { get; set; } = true;
+
+    /// <summary>Adds Prometheus and Grafana as optional services (profile <c>monitoring</c>, docs/observability.md).</summary>
+    public bool Monitoring { get; set; } = true;
 
     /// <summary>
     /// The folder the Compose file is written to; host paths in it (build contexts, bind mounts) are relative

@@ -63,7 +63,7 @@ public static partial class AnalyticsApi
     }
 
     public static async Task<Results<Ok<ModelAnalytics>, ProblemHttpResult>> GetModelAnalytics(
-        string name, DateTimeOffset? from, DateTimeOffset? to, string? bucket, PredictionAnalytics analytics, CancellationToken cancellationToken)
+        string name, DateTimeOffset? from, DateTimeOffset? to, string? bucket, IPredictionAnalytics analytics, CancellationToken cancellationToken)
     {
         if (ResolveWindow(from, to) is not { } window)
         {
@@ -84,7 +84,7 @@ public static partial class AnalyticsApi
     }
 
     public static async Task<Results<Ok<VersionComparison>, ProblemHttpResult>> CompareVersions(
-        string name, int? a, int? b, DateTimeOffset? from, DateTimeOffset? to, PredictionAnalytics analytics, CancellationToken cancellationToken)
+        string name, int? a, int? b, DateTimeOffset? from, DateTimeOffset? to, IPredictionAnalytics analytics, CancellationToken cancellationToken)
     {
         if (a is not { } versionA || b is not { } versionB || versionA == versionB)
         {

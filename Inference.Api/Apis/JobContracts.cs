@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Inference.Api.Data;
 using Inference.Api.Jobs;
+using Inference.Api.Resilience;
 using Inference.Api.Security;
 using Inference.Engine.Processing;
 
@@ -27,7 +28,10 @@ public sealed record BatchJobRequest(
     public JobTaskParameters Parameters => new(CandidateLabels, HypothesisTemplate, MultiLabel, Pooling, Normalize);
 }
 
-/// <summary>A job's state and progress, cheap to poll (one row by primary key).</summary>
+/// <summary>
+/// A job's state and progress, cheap to poll (one row by primary key). <c>waiting</c> is present while an unfinished job
+/// cannot progress, and says why: <c>waiting for queue: ...</c> while the job queue (Redis) cannot be reached.
+/// </summary>
 public sealed record BatchJobStatus(
     Guid Id,
     string Model,
@@ -47,11 +51,23 @@ public sealed record BatchJobStatus(
     string? Error,
     string ResultsUrl,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? OwnerKeyId = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? OwnerKeyName = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? OwnerKeyName = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Waiting = null)
 {
-    /// <summary>The job as <paramref name="caller"/> may see it: only admins see whose key submitted it (absent: anonymous).</summary>
-    public static BatchJobStatus For(BatchJob job, ApiCaller caller) =>
-        caller.IsAdmin ? From(job) with { OwnerKeyId = job.OwnerKeyId, OwnerKeyName = job.OwnerKeyName } : From(job);
+    /// <summary>
+    /// The job as <paramref name="caller"/> may see it: only admins see whose key submitted it (absent: anonymous).
+    /// <paramref name="queue"/>: the job queue's state, so that an unfinished job says when it cannot progress.
+    /// </summary>
+    public static BatchJobStatus For(BatchJob job, ApiCaller caller, DependencyStatus? queue = null)
+    {
+        var status = From(job) with { Waiting = WaitingFor(job, queue) };
+        return caller.IsAdmin ? status with { OwnerKeyId = job.OwnerKeyId, OwnerKeyName = job.OwnerKeyName } : status;
+    }
+
+    private static string? WaitingFor(BatchJob job, DependencyStatus? queue) =>
+        queue is { State: DependencyState.Down } && !BatchJobStates.IsFinished(job.State)
+            ? $"waiting for queue: the job queue (Redis) cannot be reached since {queue.Since:u} ({queue.LastError}); its items run once it is back."
+            : null;
 
     public static BatchJobStatus From(BatchJob job)
     {

@@ -5,6 +5,7 @@ using Inference.Api.Auditing;
 using Inference.Api.Data;
 using Inference.Api.Jobs;
 using Inference.Api.RateLimiting;
+using Inference.Api.Resilience;
 using Inference.Api.Security;
 using Inference.Engine;
 using Inference.Engine.Errors;
@@ -24,10 +25,11 @@ public sealed record BatchJobServices(
     IOptions<BatchJobOptions> Options,
     IOptions<InferenceOptions> Inference,
     InferenceEngine Engine,
+    DependencyCircuits Circuits,
     ClaimsPrincipal User);
 
 /// <summary>What reading and cancelling one job needs: the store, the caller (whose jobs it may see) and the audit log.</summary>
-public sealed record JobAccessServices(BatchJobStore Store, ClaimsPrincipal User, AuditLog Audit);
+public sealed record JobAccessServices(BatchJobStore Store, ClaimsPrincipal User, AuditLog Audit, DependencyCircuits Circuits);
 
 /// <summary>
 /// Durable batch jobs: submit many items, follow progress, page or download results, cancel. A job belongs to the key that
@@ -125,28 +127,29 @@ public static class JobsApi
 
         var caller = ApiCaller.From(services.User);
         var job = await services.Submitter.SubmitAsync(resolved, kind, parameters, items, top, caller, cancellationToken);
-        return TypedResults.Accepted($"/api/jobs/{job.Id}", BatchJobStatus.For(job, caller));
+        return TypedResults.Accepted($"/api/jobs/{job.Id}", BatchJobStatus.For(job, caller, services.Circuits.Redis.Status));
     }
 
     public static async Task<Results<Ok<BatchJobStatus>, ProblemHttpResult>> GetJob(
-        Guid id, BatchJobStore store, ClaimsPrincipal user, CancellationToken cancellationToken)
+        Guid id, [AsParameters] JobAccessServices services, CancellationToken cancellationToken)
     {
-        var caller = ApiCaller.From(user);
-        return await store.FindAsync(id, caller.JobOwnerFilter, cancellationToken) is { } job
-            ? TypedResults.Ok(BatchJobStatus.For(job, caller))
+        var caller = ApiCaller.From(services.User);
+        return await services.Store.FindAsync(id, caller.JobOwnerFilter, cancellationToken) is { } job
+            ? TypedResults.Ok(BatchJobStatus.For(job, caller, services.Circuits.Redis.Status))
             : NotFound(id);
     }
 
     public static async Task<Results<Ok<BatchJobStatus[]>, ProblemHttpResult>> ListJobs(
-        BatchJobStore store, ClaimsPrincipal user, int? limit, string? state, CancellationToken cancellationToken)
+        [AsParameters] JobAccessServices services, int? limit, string? state, CancellationToken cancellationToken)
     {
         if (state is not null && !States.Contains(state))
         {
             return BadRequest($"state must be one of {string.Join(", ", States)}, not '{state}'.");
         }
-        var caller = ApiCaller.From(user);
-        var jobs = await store.ListRecentAsync(Math.Clamp(limit ?? DefaultListSize, 1, MaxListSize), state, caller.JobOwnerFilter, cancellationToken);
-        return TypedResults.Ok(jobs.Select(job => BatchJobStatus.For(job, caller)).ToArray());
+        var caller = ApiCaller.From(services.User);
+        var jobs = await services.Store.ListRecentAsync(Math.Clamp(limit ?? DefaultListSize, 1, MaxListSize), state, caller.JobOwnerFilter, cancellationToken);
+        var queue = services.Circuits.Redis.Status;
+        return TypedResults.Ok(jobs.Select(job => BatchJobStatus.For(job, caller, queue)).ToArray());
     }
 
     public static async Task<Results<Ok<BatchJobResultsPage>, PushStreamHttpResult, ProblemHttpResult>> GetResults(
@@ -195,7 +198,7 @@ public static class JobsApi
         return outcome == CancelOutcome.AlreadyFinished
             ? TypedResults.Problem(detail: $"Job {id} already {job.State}; there is nothing left to cancel.",
                 statusCode: StatusCodes.Status409Conflict, title: "Job already finished")
-            : TypedResults.Ok(BatchJobStatus.For(job, caller));
+            : TypedResults.Ok(BatchJobStatus.For(job, caller, services.Circuits.Redis.Status));
     }
 
     /// <summary>Any servable model, text or image; the default text model when none is named.</summary>

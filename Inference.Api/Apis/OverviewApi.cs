@@ -1,4 +1,6 @@
+using Inference.Api.Extensions;
 using Inference.Api.RateLimiting;
+using Inference.Api.Resilience;
 using Inference.Api.Security;
 using Inference.Api.Serving;
 using Inference.Engine.Repository;
@@ -63,11 +65,11 @@ public static class OverviewApi
             }),
     ];
 
-    // Aspire names the checks after the EF Core context and the Redis client.
+    // The dependency checks are named after their circuits ("postgres", "redis"); embedded mode's database check is "sqlite".
     private static string ComponentOf(string check) =>
-        check.Contains("DbContext", StringComparison.OrdinalIgnoreCase) || check.Contains("npgsql", StringComparison.OrdinalIgnoreCase)
-            ? "postgres"
-            : check.Contains("redis", StringComparison.OrdinalIgnoreCase) ? "redis" : "api";
+        check.Equals(StorageServiceExtensions.SqliteHealthCheck, StringComparison.OrdinalIgnoreCase) ? StorageServiceExtensions.SqliteHealthCheck
+        : check.Equals(DependencyCircuits.PostgresName, StringComparison.OrdinalIgnoreCase) ? DependencyCircuits.PostgresName
+        : check.Equals(DependencyCircuits.RedisName, StringComparison.OrdinalIgnoreCase) ? DependencyCircuits.RedisName : "api";
 
     private static Dictionary<string, int> ModelsByState(ModelRepository repository)
     {

@@ -42,10 +42,11 @@ public sealed partial class AuditLog(IServiceScopeFactory scopes, TimeProvider t
         };
         try
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<InferenceDbContext>();
-            db.AuditLog.Add(entry);
-            await DatabaseDeadline.RunAsync(token => db.SaveChangesAsync(token), CancellationToken.None);
+            await scopes.RunInScopeAsync((db, token) =>
+            {
+                db.AuditLog.Add(entry);
+                return db.SaveChangesAsync(token);
+            }, CancellationToken.None);
         }
         catch (Exception exception)
         {
@@ -57,26 +58,27 @@ public sealed partial class AuditLog(IServiceScopeFactory scopes, TimeProvider t
     public async Task<List<AuditEntry>> ReadAsync(
         DateTimeOffset? since, string? action, string? target, long? before, int limit, CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var entries = scope.ServiceProvider.GetRequiredService<InferenceDbContext>().AuditLog.AsNoTracking();
-        if (since is { } from)
+        return await scopes.RunInScopeAsync((db, token) =>
         {
-            entries = entries.Where(entry => entry.At >= from);
-        }
-        if (action is not null)
-        {
-            entries = entries.Where(entry => entry.Action == action);
-        }
-        if (target is not null)
-        {
-            entries = entries.Where(entry => entry.Target == target);
-        }
-        if (before is { } cursor)
-        {
-            entries = entries.Where(entry => entry.Id < cursor);
-        }
-        return await DatabaseDeadline.RunAsync(
-            token => entries.OrderByDescending(entry => entry.Id).Take(limit).ToListAsync(token), cancellationToken);
+            var entries = db.AuditLog.AsNoTracking();
+            if (since is { } from)
+            {
+                entries = entries.Where(entry => entry.At >= from);
+            }
+            if (action is not null)
+            {
+                entries = entries.Where(entry => entry.Action == action);
+            }
+            if (target is not null)
+            {
+                entries = entries.Where(entry => entry.Target == target);
+            }
+            if (before is { } cursor)
+            {
+                entries = entries.Where(entry => entry.Id < cursor);
+            }
+            return entries.OrderByDescending(entry => entry.Id).Take(limit).ToListAsync(token);
+        }, cancellationToken);
     }
 
     [LoggerMessage(EventId = 4301, Level = LogLevel.Error, Message =

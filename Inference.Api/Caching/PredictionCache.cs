@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
@@ -31,16 +32,16 @@ public enum CacheOutcome
 /// process and in Redis (<c>__MSFT_HCT__&lt;tag&gt;</c>), but a replica reads a tag's time from Redis only the first time
 /// it checks that tag, so removals do not reliably reach replicas that are already running (there is no backplane).
 /// That is enough here: the replica that reloads ignores older entries from memory and Redis alike; replicas that did
-/// not reload keep answering with what their own loaded model computed. Redis failures are caught by HybridCache
-/// (logged, the entry computed and kept in memory); while the Redis connection is down the second level is skipped
-/// altogether, so a request never waits for Redis timeouts.
+/// not reload keep answering with what their own loaded model computed. The Redis level is a
+/// <see cref="BoundedDistributedCache"/>: a read slower than its deadline is a miss, writes never hold up the answer,
+/// and while the connection is down or the Redis circuit is open the second level is skipped altogether. In embedded mode there is no Redis and the cache is in process only.
 /// </remarks>
 public sealed class PredictionCache(
     HybridCache cache,
     IOptions<InferenceOptions> inferenceOptions,
     IOptions<CacheOptions> cacheOptions,
-    IConnectionMultiplexer redis,
-    InferenceTelemetry telemetry)
+    InferenceTelemetry telemetry,
+    IConnectionMultiplexer? redis = null)
 {
     private readonly ConcurrentDictionary<(bool? Enabled, int? TtlSeconds, bool Local), HybridCacheEntryOptions?> _entryOptions = new();
     private readonly ConditionalWeakTable<ModelVersion, string> _keyPrefixes = [];
@@ -67,12 +68,15 @@ public sealed class PredictionCache(
 
         var key = $"{_keyPrefixes.GetValue(model, KeyPrefix)}{inputKind}:{inputHash}";
         var computed = false;
+        // HybridCache runs the factory apart from the caller's execution context; its spans belong to the caller's trace.
+        var caller = Activity.Current;
         var result = await cache.GetOrCreateAsync(
             key,
             predict,
             async (state, token) =>
             {
                 computed = true;
+                Activity.Current = caller;
                 return await state(token);
             },
             entryOptions,
@@ -106,7 +110,7 @@ public sealed class PredictionCache(
         }
 
         // A disconnected multiplexer would queue each command until its timeout: skip Redis until it is back.
-        var localOnly = !redis.IsConnected;
+        var localOnly = redis is not { IsConnected: true };
         return _entryOptions.GetOrAdd((configuration.Cache?.Enabled, configuration.Cache?.TtlSeconds, localOnly), static (key, defaultDuration) =>
         {
             if (key.Enabled == false || key.TtlSeconds is <= 0)

@@ -55,12 +55,28 @@ public sealed class BatchJob
 
     public DateTimeOffset CreatedAt { get; set; }
 
+    /// <summary>The queue (Redis stream key) its items were added to; restores re-add only the items of their own queue.</summary>
+    public string? Queue { get; set; }
+
     /// <summary>When every item was in the stream; null while submitting (or if the submitting process died).</summary>
     public DateTimeOffset? EnqueuedAt { get; set; }
 
     public DateTimeOffset? StartedAt { get; set; }
 
     public DateTimeOffset? FinishedAt { get; set; }
+}
+
+/// <summary>
+/// One accepted item as submitted, kept beside its job so that a queue that lost its data can be refilled with every
+/// item not yet done: UTF-8 for a text item, the image's bytes for an image item (the job's kind says which).
+/// </summary>
+public sealed class BatchJobItem
+{
+    public Guid JobId { get; set; }
+
+    public int ItemIndex { get; set; }
+
+    public required byte[] Input { get; set; }
 }
 
 /// <summary>The outcome of one item of a job; (job, item index) is unique, which makes storing it idempotent.</summary>

@@ -16,7 +16,22 @@ public sealed class DatabaseMigrator(IServiceScopeFactory scopes, IConfiguration
 
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<InferenceDbContext>();
-        // Replicas start together: a session-level advisory lock lets one migrate while the others wait, then find nothing to do.
+        if (db.Database.IsNpgsql())
+        {
+            await MigrateUnderAdvisoryLockAsync(db, cancellationToken);
+        }
+        else
+        {
+            // SQLite: one process owns the file (embedded mode). Write-ahead logging lets readers go on while one writes.
+            await db.Database.MigrateAsync(cancellationToken);
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL", cancellationToken);
+        }
+        logger.LogInformation("Database schema is up to date");
+    }
+
+    /// <summary>Replicas start together: a session-level advisory lock lets one migrate while the others wait, then find nothing to do.</summary>
+    private static async Task MigrateUnderAdvisoryLockAsync(InferenceDbContext db, CancellationToken cancellationToken)
+    {
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
@@ -28,7 +43,6 @@ public sealed class DatabaseMigrator(IServiceScopeFactory scopes, IConfiguration
         {
             await db.Database.CloseConnectionAsync();
         }
-        logger.LogInformation("Database schema is up to date");
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

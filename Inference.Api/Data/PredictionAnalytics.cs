@@ -31,7 +31,7 @@ public sealed record AnalyticsBucket(DateTimeOffset Start, int Version, bool Sha
 /// Aggregates over the prediction log, computed by Postgres (<c>percentile_cont</c>, <c>date_bin</c>). Every query
 /// filters on model and a <c>CreatedAt</c> range, which the (Model, CreatedAt) index serves.
 /// </summary>
-public sealed partial class PredictionAnalytics(InferenceDbContext db)
+public sealed partial class PredictionAnalytics(InferenceDbContext db) : IPredictionAnalytics
 {
     private const string Window = """ "Model" = @model AND "CreatedAt" >= @from AND "CreatedAt" < @to AND (@versions::int[] IS NULL OR "ModelVersion" = ANY(@versions)) """;
 
@@ -103,33 +103,37 @@ public sealed partial class PredictionAnalytics(InferenceDbContext db)
         string sql, string model, DateTimeOffset from, DateTimeOffset to, int[]? versions, TimeSpan? bucket, Action<DbDataReader> read,
         CancellationToken cancellationToken)
     {
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
+        // One deadline for opening, running and reading, so a frozen database answers 503 instead of hanging the route.
+        await DatabaseDeadline.RunAsync(async token =>
         {
-            await using var command = new NpgsqlCommand(sql, connection);
-            command.Parameters.AddWithValue("model", model);
-            command.Parameters.AddWithValue("from", from.ToUniversalTime());
-            command.Parameters.AddWithValue("to", to.ToUniversalTime());
-            command.Parameters.Add(new NpgsqlParameter("versions", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Integer)
+            var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+            await db.Database.OpenConnectionAsync(token);
+            try
             {
-                Value = versions is null ? DBNull.Value : versions,
-            });
-            if (bucket is { } interval)
-            {
-                command.Parameters.AddWithValue("bucket", interval);
-            }
+                await using var command = new NpgsqlCommand(sql, connection);
+                command.Parameters.AddWithValue("model", model);
+                command.Parameters.AddWithValue("from", from.ToUniversalTime());
+                command.Parameters.AddWithValue("to", to.ToUniversalTime());
+                command.Parameters.Add(new NpgsqlParameter("versions", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Integer)
+                {
+                    Value = versions is null ? DBNull.Value : versions,
+                });
+                if (bucket is { } interval)
+                {
+                    command.Parameters.AddWithValue("bucket", interval);
+                }
 
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                read(reader);
+                await using var reader = await command.ExecuteReaderAsync(token);
+                while (await reader.ReadAsync(token))
+                {
+                    read(reader);
+                }
             }
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
+            finally
+            {
+                await db.Database.CloseConnectionAsync();
+            }
+        }, cancellationToken);
     }
 
     private static double? NullableDouble(DbDataReader reader, int ordinal) =>

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Inference.Api.Monitoring;
 using Inference.Engine.Execution;
 using Microsoft.Extensions.Options;
 
@@ -16,13 +17,14 @@ public sealed class PredictionLog
     private readonly InferenceTelemetry _telemetry;
     private long _dropped;
 
-    public PredictionLog(IOptions<PredictionLogOptions> options, InferenceTelemetry telemetry, ILogger<PredictionLog> logger)
+    public PredictionLog(IOptions<PredictionLogOptions> options, InferenceTelemetry telemetry, PlatformTelemetry platform, ILogger<PredictionLog> logger)
     {
         Options = options.Value;
         _telemetry = telemetry;
         _logger = logger;
         _channel = Channel.CreateBounded<PredictionRecord>(
             new BoundedChannelOptions(Math.Max(1, Options.Capacity)) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        platform.ObserveLogPending(() => _channel.Reader.Count);
     }
 
     public PredictionLogOptions Options { get; }

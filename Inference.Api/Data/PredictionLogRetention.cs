@@ -46,10 +46,10 @@ public sealed class PredictionLogRetention(
         int deleted;
         do
         {
-            // The CreatedAt index finds the oldest rows; LIMIT keeps each statement short.
-            deleted = await db.Database.ExecuteSqlInterpolatedAsync($"""
-                DELETE FROM predictions WHERE "Id" IN (SELECT "Id" FROM predictions WHERE "CreatedAt" < {cutoff.UtcDateTime} ORDER BY "CreatedAt" LIMIT {BatchSize})
-                """, cancellationToken);
+            // The CreatedAt index finds the oldest rows; the limit keeps each statement short (DELETE ... WHERE "Id" IN (SELECT ... LIMIT n)).
+            var oldest = db.Predictions.Where(prediction => prediction.CreatedAt < cutoff).OrderBy(prediction => prediction.CreatedAt)
+                .Select(prediction => prediction.Id).Take(BatchSize);
+            deleted = await db.Predictions.Where(prediction => oldest.Contains(prediction.Id)).ExecuteDeleteAsync(cancellationToken);
             total += deleted;
         }
         while (deleted == BatchSize);

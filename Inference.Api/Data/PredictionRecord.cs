@@ -1,3 +1,6 @@
+using System.ComponentModel.DataAnnotations.Schema;
+using System.Diagnostics;
+
 namespace Inference.Api.Data;
 
 /// <summary>What became of a prediction: <see cref="Success"/>, or the engine's error kind (e.g. <c>InvalidInput</c>).</summary>
@@ -54,4 +57,8 @@ public sealed class PredictionRecord
     public string? KeyId { get; set; }
 
     public string? TraceId { get; set; }
+
+    /// <summary>The span that made the entry (the serving span), so the write of its batch joins the request's trace.</summary>
+    [NotMapped]
+    public ActivityContext Origin { get; init; } = Activity.Current?.Context ?? default;
 }

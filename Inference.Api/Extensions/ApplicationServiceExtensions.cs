@@ -6,6 +6,7 @@ using Inference.Api.Grpc;
 using Inference.Api.Jobs;
 using Inference.Api.OpenInference;
 using Inference.Api.RateLimiting;
+using Inference.Api.Resilience;
 using Inference.Api.Routing;
 using Inference.Api.Security;
 using Inference.Api.Serving;
@@ -13,32 +14,27 @@ using Inference.Engine.Execution;
 using Inference.Engine.Repository;
 using Inference.Engine;
 using Microsoft.AspNetCore.Http.Metadata;
-using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
-using StackExchange.Redis;
 
 namespace Inference.Api.Extensions;
 
 public static class ApplicationServiceExtensions
 {
-    /// <summary>Registers the engine, model repository, Postgres, Redis cache and prediction log.</summary>
+    /// <summary>Registers the engine, model repository, storage (Postgres and Redis, or embedded), cache and prediction log.</summary>
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
 
-        builder.AddNpgsqlDbContext<InferenceDbContext>("inferencedb");
-        builder.AddRedisClient("redis");
-
-        // Redis as the cache's second level, sharing the multiplexer Aspire configured (telemetry, health).
-        services.AddStackExchangeRedisCache(_ => { });
-        services.AddOptions<RedisCacheOptions>().Configure<IServiceProvider>((options, provider) =>
+        if (EmbeddedMode.IsOn(builder.Configuration))
         {
-            options.ConnectionMultiplexerFactory = () => Task.FromResult(provider.GetRequiredService<IConnectionMultiplexer>());
-            options.InstanceName = "inference:";
-        });
-        services.AddHybridCache();
+            builder.AddEmbeddedStorage();
+        }
+        else
+        {
+            builder.AddPostgresAndRedis();
+        }
 
         services.AddOptions<InferenceOptions>()
             .Bind(builder.Configuration.GetSection(InferenceOptions.SectionName))
@@ -97,7 +93,6 @@ public static class ApplicationServiceExtensions
         services.AddSingleton<ModelAdministration>();
         services.AddSingleton<AuditLog>();
         services.AddScoped<TrafficSplitStore>();
-        services.AddScoped<PredictionAnalytics>();
         services.AddScoped<PredictionHistory>();
         services.AddHostedService<TrafficSplitRefresher>();
         services.AddHostedService<PredictionLogRetention>();
@@ -141,6 +136,7 @@ public static class ApplicationServiceExtensions
         app.MapAnalyticsApi();
         app.MapPredictionHistoryApi();
         app.MapAuditApi();
+        app.MapDependenciesApi();
         app.MapCallerApi();
         app.MapOverviewApi();
         return app;

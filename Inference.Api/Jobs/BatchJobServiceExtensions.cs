@@ -1,3 +1,4 @@
+using Inference.Api.Extensions;
 using Inference.Engine.Repository;
 using Microsoft.Extensions.Options;
 
@@ -6,8 +7,8 @@ namespace Inference.Api.Jobs;
 public static class BatchJobServiceExtensions
 {
     /// <summary>
-    /// Registers durable batch jobs: the Redis Stream of items, the Postgres job store, submission, and (unless
-    /// <c>Jobs:ConsumerEnabled</c> is false) a consumer in this process, plus retention.
+    /// Registers durable batch jobs: the queue of items (the Redis Stream, or in embedded mode a database table), the job
+    /// store, submission, and (unless <c>Jobs:ConsumerEnabled</c> is false) a consumer in this process, plus retention.
     /// </summary>
     public static IHostApplicationBuilder AddBatchJobs(this IHostApplicationBuilder builder)
     {
@@ -16,7 +17,19 @@ public static class BatchJobServiceExtensions
         services.AddOptions<BatchJobOptions>().Bind(section);
 
         services.AddSingleton<JobTelemetry>();
-        services.AddSingleton<JobStream>();
+        var embedded = EmbeddedMode.IsOn(builder.Configuration);
+        if (embedded)
+        {
+            services.AddSingleton<DatabaseJobQueue>();
+            services.AddSingleton<IJobQueue>(provider => provider.GetRequiredService<DatabaseJobQueue>());
+        }
+        else
+        {
+            services.AddSingleton<JobStream>();
+            services.AddSingleton<IJobQueue>(provider => provider.GetRequiredService<JobStream>());
+            // A stream that lost its data is refilled from the items stored with each job; a table queue cannot lose them.
+            services.AddSingleton<JobQueueRestorer>();
+        }
         services.AddSingleton<BatchJobStore>();
         services.AddSingleton<BatchJobSubmitter>();
         services.AddSingleton<IJobItemRunner, ServingJobItemRunner>();
@@ -27,7 +40,14 @@ public static class BatchJobServiceExtensions
 
         if (section.GetValue(nameof(BatchJobOptions.ConsumerEnabled), defaultValue: true))
         {
-            services.AddHostedService<JobConsumer>();
+            if (embedded)
+            {
+                services.AddHostedService<EmbeddedJobWorker>();
+            }
+            else
+            {
+                services.AddHostedService<JobConsumer>();
+            }
         }
         services.AddHostedService<JobRetentionService>();
         return builder;

@@ -21,21 +21,13 @@ public enum CancelOutcome
 /// in the same statement that advances the job's counters by the rows actually inserted, so a redelivered item can
 /// neither add a second result nor count twice, and the counters always match the result rows.
 /// </summary>
-public sealed class BatchJobStore(IServiceScopeFactory scopes)
+public sealed partial class BatchJobStore(IServiceScopeFactory scopes)
 {
     private const int MaxErrorLength = 1024;
 
-    public async Task CreateAsync(BatchJob job, CancellationToken cancellationToken)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<InferenceDbContext>();
-        db.BatchJobs.Add(job);
-        await db.SaveChangesAsync(cancellationToken);
-    }
-
     public Task MarkEnqueuedAsync(Guid id, CancellationToken cancellationToken) =>
-        UpdateAsync(db => db.BatchJobs.Where(job => job.Id == id)
-            .ExecuteUpdateAsync(set => set.SetProperty(job => job.EnqueuedAt, DateTimeOffset.UtcNow), cancellationToken));
+        scopes.RunInScopeAsync((db, token) => db.BatchJobs.Where(job => job.Id == id)
+            .ExecuteUpdateAsync(set => set.SetProperty(job => job.EnqueuedAt, DateTimeOffset.UtcNow), token), cancellationToken);
 
     /// <summary>Removes a job whose items could not be queued, so a failed submission leaves nothing behind.</summary>
     public Task DeleteAsync(Guid id) =>
@@ -43,27 +35,30 @@ public sealed class BatchJobStore(IServiceScopeFactory scopes)
 
     public Task<BatchJob?> FindAsync(Guid id, CancellationToken cancellationToken) => FindAsync(id, ownerKeyId: null, cancellationToken);
 
+    /// <summary>The job for a consumer: no request waits, so the loose background deadline applies.</summary>
+    public Task<BatchJob?> FindForConsumerAsync(Guid id, CancellationToken cancellationToken) =>
+        scopes.RunInScopeAsync((db, token) => db.BatchJobs.AsNoTracking().FirstOrDefaultAsync(job => job.Id == id, token),
+            cancellationToken, DatabaseDeadline.Background);
+
     /// <summary>The job, if it exists and (when <paramref name="ownerKeyId"/> is set) belongs to that key.</summary>
     public async Task<BatchJob?> FindAsync(Guid id, string? ownerKeyId, CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<InferenceDbContext>();
-        return await DatabaseDeadline.RunAsync(
-            token => OwnedBy(db.BatchJobs.AsNoTracking(), ownerKeyId).FirstOrDefaultAsync(job => job.Id == id, token), cancellationToken);
+        return await scopes.RunInScopeAsync(
+            (db, token) => OwnedBy(db.BatchJobs.AsNoTracking(), ownerKeyId).FirstOrDefaultAsync(job => job.Id == id, token), cancellationToken);
     }
 
     /// <summary>The newest jobs, of every key or (when <paramref name="ownerKeyId"/> is set) of that key only.</summary>
     public async Task<List<BatchJob>> ListRecentAsync(int limit, string? state, string? ownerKeyId, CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<InferenceDbContext>();
-        var jobs = OwnedBy(db.BatchJobs.AsNoTracking(), ownerKeyId);
-        if (state is not null)
+        return await scopes.RunInScopeAsync((db, token) =>
         {
-            jobs = jobs.Where(job => job.State == state);
-        }
-        return await DatabaseDeadline.RunAsync(
-            token => jobs.OrderByDescending(job => job.CreatedAt).Take(limit).ToListAsync(token), cancellationToken);
+            var jobs = OwnedBy(db.BatchJobs.AsNoTracking(), ownerKeyId);
+            if (state is not null)
+            {
+                jobs = jobs.Where(job => job.State == state);
+            }
+            return jobs.OrderByDescending(job => job.CreatedAt).Take(limit).ToListAsync(token);
+        }, cancellationToken);
     }
 
     /// <summary>
@@ -72,11 +67,11 @@ public sealed class BatchJobStore(IServiceScopeFactory scopes)
     /// </summary>
     public async Task<CancelOutcome> CancelAsync(Guid id, string? ownerKeyId, CancellationToken cancellationToken)
     {
-        var cancelled = await UpdateAsync(db => DatabaseDeadline.RunAsync(token => OwnedBy(db.BatchJobs, ownerKeyId)
+        var cancelled = await scopes.RunInScopeAsync((db, token) => OwnedBy(db.BatchJobs, ownerKeyId)
             .Where(job => job.Id == id && (job.State == BatchJobStates.Queued || job.State == BatchJobStates.Running))
             .ExecuteUpdateAsync(set => set
                 .SetProperty(job => job.State, BatchJobStates.Cancelled)
-                .SetProperty(job => job.FinishedAt, DateTimeOffset.UtcNow), token), cancellationToken));
+                .SetProperty(job => job.FinishedAt, DateTimeOffset.UtcNow), token), cancellationToken);
         if (cancelled > 0)
         {
             return CancelOutcome.Cancelled;
@@ -103,6 +98,17 @@ public sealed class BatchJobStore(IServiceScopeFactory scopes)
             return false;
         }
 
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<InferenceDbContext>();
+        return db.Database.IsNpgsql()
+            ? await RecordResultsInOneStatementAsync(db, jobId, results, processedBy, cancellationToken)
+            : await RecordResultsInOneTransactionAsync(db, jobId, results, processedBy, cancellationToken);
+    }
+
+    /// <summary>Postgres: insert-or-skip and the counter update in one statement, safe with any number of consumers.</summary>
+    private static async Task<bool> RecordResultsInOneStatementAsync(
+        InferenceDbContext db, Guid jobId, IReadOnlyList<BatchJobResult> results, string processedBy, CancellationToken cancellationToken)
+    {
         var parameters = new List<NpgsqlParameter>
         {
             new("job", NpgsqlDbType.Uuid) { Value = jobId },
@@ -153,31 +159,27 @@ public sealed class BatchJobStore(IServiceScopeFactory scopes)
             FROM stored
             WHERE job."Id" = @job AND stored.items > 0
             """;
-        return await UpdateAsync(db => db.Database.ExecuteSqlRawAsync(sql, parameters, cancellationToken)) > 0;
+        return await db.Database.ExecuteSqlRawAsync(sql, parameters, cancellationToken) > 0;
     }
 
     /// <summary>Which of <paramref name="itemIndexes"/> already have a stored result.</summary>
     public async Task<HashSet<int>> StoredItemsAsync(Guid jobId, IReadOnlyCollection<int> itemIndexes, CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<InferenceDbContext>();
-        var stored = await db.BatchJobResults.AsNoTracking()
+        var stored = await scopes.RunInScopeAsync((db, token) => db.BatchJobResults.AsNoTracking()
             .Where(result => result.JobId == jobId && itemIndexes.Contains(result.ItemIndex))
             .Select(result => result.ItemIndex)
-            .ToListAsync(cancellationToken);
+            .ToListAsync(token), cancellationToken, DatabaseDeadline.Background);
         return [.. stored];
     }
 
     /// <summary>One page of results in item order, after item <paramref name="after"/> (keyset paging on the primary key).</summary>
     public async Task<List<BatchJobResult>> ReadResultsAsync(Guid jobId, int after, int limit, CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<InferenceDbContext>();
-        return await db.BatchJobResults.AsNoTracking()
+        return await scopes.RunInScopeAsync((db, token) => db.BatchJobResults.AsNoTracking()
             .Where(result => result.JobId == jobId && result.ItemIndex > after)
             .OrderBy(result => result.ItemIndex)
             .Take(limit)
-            .ToListAsync(cancellationToken);
+            .ToListAsync(token), cancellationToken);
     }
 
     /// <summary>Every result of a job in item order, read from one cursor so memory stays flat for any job size.</summary>

@@ -1,4 +1,5 @@
 using Inference.Api.Data;
+using Inference.Api.Resilience;
 using Inference.Api.Security;
 using Inference.Engine.Errors;
 using Inference.Engine.Repository;
@@ -8,10 +9,11 @@ using StackExchange.Redis;
 namespace Inference.Api.Jobs;
 
 /// <summary>
-/// Accepts a validated job: creates its row, adds every item to the stream, then marks it queued in full. If the
-/// stream cannot take the items the row is removed again, so a failed submission leaves nothing behind.
+/// Accepts a validated job: creates its row with its items, adds every item to the queue, then marks it queued in full.
+/// If the queue cannot take the items the row is removed again, so a failed submission leaves nothing behind.
 /// </summary>
-public sealed class BatchJobSubmitter(BatchJobStore store, JobStream stream, IOptions<BatchJobOptions> options, ILogger<BatchJobSubmitter> logger)
+public sealed class BatchJobSubmitter(
+    BatchJobStore store, IJobQueue queue, DependencyCircuits circuits, IOptions<BatchJobOptions> options, ILogger<BatchJobSubmitter> logger)
 {
     public const int DefaultImageTop = 5;
 
@@ -39,12 +41,14 @@ public sealed class BatchJobSubmitter(BatchJobStore store, JobStream stream, IOp
             State = BatchJobStates.Queued,
             TotalItems = items.Count,
             CreatedAt = DateTimeOffset.UtcNow,
+            Queue = options.Value.StreamKey,
         };
-        await store.CreateAsync(job, cancellationToken);
+        // The items are stored with the job: should the queue lose its data, they are queued again from there.
+        await store.CreateAsync(job, items, cancellationToken);
         try
         {
             // Not cancelled by a client that hangs up: the job exists now and must be queued in full.
-            await stream.AddAsync(job.Id, items, CancellationToken.None);
+            await queue.AddAsync(job.Id, items, CancellationToken.None);
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
@@ -60,9 +64,14 @@ public sealed class BatchJobSubmitter(BatchJobStore store, JobStream stream, IOp
 
     private async Task<long> QueueLengthAsync()
     {
+        // Redis known to be down: refuse at once instead of paying its timeout.
+        if (!circuits.Redis.IsAvailable)
+        {
+            throw QueueUnreachable();
+        }
         try
         {
-            return await stream.LengthAsync();
+            return await queue.LengthAsync();
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {

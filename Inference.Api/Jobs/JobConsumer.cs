@@ -8,16 +8,19 @@ namespace Inference.Api.Jobs;
 /// <summary>
 /// The consumer in this process: reads micro-batches of new items from the stream, has <see cref="JobItemProcessor"/>
 /// run them at background priority and store each result idempotently, then acknowledges. While it holds entries, a
-/// heartbeat keeps resetting their idle time. Items a dead consumer left pending are taken over
-/// after <see cref="BatchJobOptions.ReclaimAfter"/> and run one at a time, so an item that kills its process cannot
-/// take its batch-mates down with it; after <see cref="BatchJobOptions.MaxAttempts"/> deliveries it is stored as failed.
+/// heartbeat keeps resetting their idle time. Items a dead consumer left pending (or whose delivery a consumer never
+/// received, its read timing out) are taken over after <see cref="BatchJobOptions.ReclaimAfter"/>: on their first
+/// redelivery together, as they came; delivered more often than that, one at a time, so an item that kills its process
+/// cannot take its batch-mates down with it; after <see cref="BatchJobOptions.MaxAttempts"/> deliveries it is stored as failed.
 /// </summary>
 public sealed class JobConsumer : BackgroundService
 {
     private static readonly TimeSpan ErrorBackoff = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan BacklogMeasureInterval = TimeSpan.FromSeconds(2);
 
     private readonly JobStream _stream;
     private readonly JobItemProcessor _processor;
+    private readonly JobQueueRestorer _restorer;
     private readonly IJobItemRunner _runner;
     private readonly BatchJobOptions _options;
     private readonly JobTelemetry _telemetry;
@@ -28,11 +31,12 @@ public sealed class JobConsumer : BackgroundService
     // Entries this consumer holds; the heartbeat keeps them from looking abandoned.
     private readonly ConcurrentDictionary<RedisValue, byte> _inFlight = new();
     private bool _redisFailing;
+    private CancellationToken _stopping;
 
-    public JobConsumer(JobStream stream, JobItemProcessor processor, IJobItemRunner runner, IOptions<BatchJobOptions> options,
-        JobTelemetry telemetry, ILogger<JobConsumer> logger)
+    public JobConsumer(JobStream stream, JobItemProcessor processor, JobQueueRestorer restorer, IJobItemRunner runner,
+        IOptions<BatchJobOptions> options, JobTelemetry telemetry, ILogger<JobConsumer> logger)
     {
-        (_stream, _processor, _runner, _options, _telemetry, _logger) = (stream, processor, runner, options.Value, telemetry, logger);
+        (_stream, _processor, _restorer, _runner, _options, _telemetry, _logger) = (stream, processor, restorer, runner, options.Value, telemetry, logger);
         _slots = new SemaphoreSlim(Math.Max(1, _options.ConcurrentBatches));
         // Unique per process: a restarted process never inherits a dead one's entries except by reclaiming them.
         Name = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}";
@@ -42,6 +46,7 @@ public sealed class JobConsumer : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        _stopping = stoppingToken;
         try
         {
             await _runner.WaitUntilReadyAsync(stoppingToken);
@@ -59,7 +64,8 @@ public sealed class JobConsumer : BackgroundService
         var reclaimEvery = TimeSpan.FromTicks(Math.Clamp(_options.ReclaimAfter.Ticks / 2, TimeSpan.FromMilliseconds(100).Ticks, TimeSpan.FromSeconds(5).Ticks));
         var periodic = Task.WhenAll(
             RepeatAsync(HeartbeatAsync, _options.ReclaimAfter / 3, stoppingToken),
-            RepeatAsync(ReclaimAsync, reclaimEvery, stoppingToken));
+            RepeatAsync(ReclaimAsync, reclaimEvery, stoppingToken),
+            RepeatAsync(async _ => _telemetry.BacklogMeasured(await _stream.BacklogAsync()), BacklogMeasureInterval, stoppingToken));
         await ReadNewItemsAsync(stoppingToken);
         await periodic;
 
@@ -83,6 +89,7 @@ public sealed class JobConsumer : BackgroundService
                 return;
             }
 
+            await _restorer.RestoreIfOwedAsync(stoppingToken);
             JobDelivery[] deliveries = [];
             if (!await TryAsync(async () => deliveries = await _stream.ReadNewAsync(Name, _options.ReadBatchSize), "read the job stream")
                 || deliveries.Length == 0)
@@ -127,6 +134,11 @@ public sealed class JobConsumer : BackgroundService
         }
         finally
         {
+            // Bursts a failure left unprocessed too: no longer held here, they go idle and are reclaimed.
+            foreach (var delivery in deliveries)
+            {
+                _inFlight.TryRemove(delivery.EntryId, out _);
+            }
             if (yielding)
             {
                 _yieldTurn.Release();
@@ -135,7 +147,7 @@ public sealed class JobConsumer : BackgroundService
         }
     }
 
-    /// <summary>Takes over abandoned entries, scanning the whole pending list once, and runs them one at a time.</summary>
+    /// <summary>Takes over abandoned entries, scanning the whole pending list once; runs first redeliveries together and the others one at a time.</summary>
     private async Task ReclaimAsync(CancellationToken stoppingToken)
     {
         RedisValue cursor = "0-0";
@@ -154,10 +166,14 @@ public sealed class JobConsumer : BackgroundService
                 _telemetry.ItemsReclaimed(takenOver.Length);
                 _logger.LogInformation("Took over {Count} job item(s) left unfinished by a stopped consumer", takenOver.Length);
             }
-            foreach (var delivery in takenOver)
+            // A whole micro-batch is pending after a lost read reply or a consumer's crash; only an item delivered again
+            // after that may be what crashed its consumers.
+            var batches = takenOver.Where(delivery => delivery.Attempt <= 2).Chunk(_options.ReadBatchSize)
+                .Concat(takenOver.Where(delivery => delivery.Attempt > 2).Select(delivery => new[] { delivery }));
+            foreach (var batch in batches)
             {
                 await _slots.WaitAsync(stoppingToken);
-                await ProcessAndReleaseAsync([delivery], stoppingToken);
+                await ProcessAndReleaseAsync(batch, stoppingToken);
             }
             cursor = next;
         }
@@ -208,7 +224,14 @@ public sealed class JobConsumer : BackgroundService
             }
             return true;
         }
-        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        catch (Exception exception) when (JobStream.IsMissingGroup(exception))
+        {
+            await _restorer.RecreateGroupAsync();
+            return false;
+        }
+        // A command on a connection that is torn down (a dead socket after a freeze) ends as cancelled: an outage, not a stop.
+        catch (Exception exception) when (exception is RedisException or TimeoutException
+                                          || exception is OperationCanceledException && !_stopping.IsCancellationRequested)
         {
             if (!_redisFailing)
             {
@@ -231,7 +254,7 @@ public sealed class JobConsumer : BackgroundService
                 {
                     await TryAsync(() => work(stoppingToken), "maintain pending job items");
                 }
-                catch (Exception exception) when (exception is not OperationCanceledException)
+                catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
                 {
                     _logger.LogWarning(exception, "Maintaining pending job items failed; trying again in {Interval}", interval);
                 }

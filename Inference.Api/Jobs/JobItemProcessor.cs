@@ -31,8 +31,9 @@ public sealed class JobItemProcessor(
         }
 
         // A redelivery (its consumer stored the result but stopped, or stalled past ReclaimAfter, before acknowledging)
-        // must not run the item again: the stored result is the item's one result.
-        var redelivered = items.Where(item => item.Attempt > 1).Select(item => item.ItemIndex).ToList();
+        // or a restored item (re-queued after the queue lost its data) must not run again once its result is stored:
+        // the stored result is the item's one result.
+        var redelivered = items.Where(item => item.Attempt > 1 || item.Restored).Select(item => item.ItemIndex).ToList();
         var stored = redelivered.Count == 0 ? [] : await store.StoredItemsAsync(jobId, redelivered, CancellationToken.None);
         var alreadyStored = items.Where(item => stored.Contains(item.ItemIndex)).ToList();
         telemetry.ItemsSettled("duplicate", alreadyStored.Count);
@@ -113,7 +114,7 @@ public sealed class JobItemProcessor(
         {
             _jobs.Clear();
         }
-        var job = await store.FindAsync(jobId, CancellationToken.None);
+        var job = await store.FindForConsumerAsync(jobId, CancellationToken.None);
         _jobs[jobId] = (job, now);
         return job;
     }

@@ -7,7 +7,8 @@ namespace Inference.Api.Jobs;
 /// that never finished queueing, trims processed stream entries (when they are kept) and forgets long-gone consumers.
 /// Every replica runs it; each step is idempotent.
 /// </summary>
-public sealed class JobRetentionService(BatchJobStore store, JobStream stream, IOptions<BatchJobOptions> options, ILogger<JobRetentionService> logger)
+public sealed class JobRetentionService(
+    BatchJobStore store, IOptions<BatchJobOptions> options, ILogger<JobRetentionService> logger, JobStream? stream = null)
     : BackgroundService
 {
     private static readonly TimeSpan AbandonedSubmissionAge = TimeSpan.FromMinutes(10);
@@ -38,8 +39,9 @@ public sealed class JobRetentionService(BatchJobStore store, JobStream stream, I
             var now = DateTimeOffset.UtcNow;
             var deleted = await store.DeleteFinishedBeforeAsync(now - settings.FinishedJobRetention, stoppingToken);
             var abandoned = await store.FailAbandonedSubmissionsAsync(now - AbandonedSubmissionAge, stoppingToken);
-            var trimmed = settings.DeleteProcessedEntries ? 0 : await stream.TrimProcessedAsync(settings.ProcessedEntryRetention);
-            var consumers = await stream.RemoveIdleConsumersAsync(GoneConsumerIdle);
+            // Embedded mode has no stream: its queue deletes settled items itself.
+            var trimmed = stream is null || settings.DeleteProcessedEntries ? 0 : await stream.TrimProcessedAsync(settings.ProcessedEntryRetention);
+            var consumers = stream is null ? 0 : await stream.RemoveIdleConsumersAsync(GoneConsumerIdle);
             if (deleted + abandoned + trimmed + consumers > 0)
             {
                 logger.LogInformation(
@@ -47,9 +49,10 @@ public sealed class JobRetentionService(BatchJobStore store, JobStream stream, I
                     deleted, abandoned, trimmed, consumers);
             }
         }
-        catch (Exception exception) when (exception is not OperationCanceledException)
+        catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
         {
-            // The database or Redis may be starting or briefly away; the next round tries again.
+            // The database or Redis may be starting or briefly away (a torn-down Redis connection cancels its commands);
+            // the next round tries again.
             logger.LogWarning("Job retention could not run: {Reason}", exception.Message);
         }
     }

@@ -3,8 +3,11 @@ using StackExchange.Redis;
 
 namespace Inference.Api.Jobs;
 
-/// <summary>One stream entry as a consumer received it; <see cref="Attempt"/> counts its deliveries, this one included.</summary>
-public sealed record JobDelivery(RedisValue EntryId, Guid JobId, int ItemIndex, string? Text, byte[]? Image, int Attempt)
+/// <summary>
+/// One stream entry as a consumer received it; <see cref="Attempt"/> counts its deliveries, this one included.
+/// <see cref="Restored"/>: re-added from Postgres after the queue lost its data, so its result may already be stored.
+/// </summary>
+public sealed record JobDelivery(RedisValue EntryId, Guid JobId, int ItemIndex, string? Text, byte[]? Image, int Attempt, bool Restored = false)
 {
     /// <summary>An entry that names no job or item (written by something else); it is acknowledged and dropped.</summary>
     public bool IsMalformed => JobId == Guid.Empty || ItemIndex < 0;
@@ -14,40 +17,87 @@ public sealed record JobDelivery(RedisValue EntryId, Guid JobId, int ItemIndex, 
 /// The Redis Stream of job items and its consumer group: every item is one entry (<c>job</c>, <c>index</c>, and
 /// <c>text</c> or <c>image</c>), read by consumers in every API replica, acknowledged once its result is stored.
 /// </summary>
-public sealed class JobStream(IConnectionMultiplexer redis, IOptions<BatchJobOptions> options, ILogger<JobStream> logger)
+public sealed class JobStream(IConnectionMultiplexer redis, IOptions<BatchJobOptions> options, ILogger<JobStream> logger) : IJobQueue
 {
     private const string JobField = "job";
     private const string IndexField = "index";
     private const string TextField = "text";
     private const string ImageField = "image";
+    private const string RestoredField = "restored";
     private const int AddChunk = 1000;
 
     private readonly BatchJobOptions _options = options.Value;
     private readonly RedisKey _key = options.Value.StreamKey;
     private readonly RedisValue _group = options.Value.ConsumerGroup;
+    // Set in the same step that creates the group, deleted once the restore finished: a process that stops halfway
+    // leaves it for the next one.
+    private readonly RedisKey _restoreKey = options.Value.StreamKey + ":restore-pending";
+
+    // Creates the group (and the stream) and, only if it did, records when: a queue without its group lost its data
+    // (or never had any), and the items accepted before that moment are owed back to it.
+    private const string CreateGroupScript = """
+        local created = redis.pcall('XGROUP', 'CREATE', KEYS[1], ARGV[1], '0', 'MKSTREAM')
+        if type(created) == 'table' and created.err then
+            if string.sub(created.err, 1, 9) == 'BUSYGROUP' then return 0 end
+            return redis.error_reply(created.err)
+        end
+        redis.call('SET', KEYS[2], ARGV[2])
+        return 1
+        """;
+
+    private const string ClearRestoreScript = """
+        if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+        return 0
+        """;
 
     private IDatabase Database => redis.GetDatabase();
 
-    /// <summary>Creates the stream and the consumer group if they do not exist yet.</summary>
-    public async Task EnsureGroupAsync()
+    /// <summary>
+    /// Creates the stream and the consumer group if they do not exist yet; true when this call created the group, which
+    /// also marks the queue as owed a restore (<see cref="PendingRestoreAsync"/>).
+    /// </summary>
+    public async Task<bool> EnsureGroupAsync()
     {
-        try
+        // "0": a group created after items were added still sees them.
+        var created = (long)await Database.ScriptEvaluateAsync(CreateGroupScript, [_key, _restoreKey],
+            [_group, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()]) == 1;
+        if (created)
         {
-            // "0": a group created after items were added still sees them.
-            await Database.StreamCreateConsumerGroupAsync(_key, _group, "0", createStream: true);
             logger.LogInformation("Created consumer group {Group} on stream {Stream}", _options.ConsumerGroup, _options.StreamKey);
         }
-        catch (RedisServerException exception) when (exception.Message.StartsWith("BUSYGROUP", StringComparison.Ordinal))
-        {
-            // Another replica (or an earlier start) created it.
-        }
+        return created;
     }
+
+    /// <summary>When the group was last created, if the restore owed since then has not finished yet.</summary>
+    public async Task<DateTimeOffset?> PendingRestoreAsync()
+    {
+        var since = await Database.StringGetAsync(_restoreKey);
+        return since.TryParse(out long milliseconds) ? DateTimeOffset.FromUnixTimeMilliseconds(milliseconds) : null;
+    }
+
+    /// <summary>Marks the restore owed since <paramref name="since"/> as done, unless the queue was lost again meanwhile.</summary>
+    public Task FinishRestoreAsync(DateTimeOffset since) =>
+        Database.ScriptEvaluateAsync(ClearRestoreScript, [_restoreKey], [since.ToUnixTimeMilliseconds()]);
+
+    /// <summary>The group (or the whole stream) is gone: Redis lost its data or the key was deleted.</summary>
+    public static bool IsMissingGroup(Exception exception) =>
+        exception is RedisServerException && exception.Message.StartsWith("NOGROUP", StringComparison.Ordinal);
 
     /// <summary>Entries in the stream: outstanding work, plus processed entries kept when they are not deleted.</summary>
     public Task<long> LengthAsync() => Database.StreamLengthAsync(_key);
 
-    /// <summary>Adds one entry per item, pipelined in chunks.</summary>
-    public async Task AddAsync(Guid jobId, IReadOnlyList<JobItem> items, CancellationToken cancellationToken)
+    /// <summary>Items not settled yet: never delivered (the group's lag) plus delivered but not acknowledged.</summary>
+    public async Task<long> BacklogAsync()
+    {
+        var group = (await Database.StreamGroupInfoAsync(_key)).FirstOrDefault(info => info.Name == _group);
+        return (group.Lag ?? 0) + group.PendingMessageCount;
+    }
+
+    /// <summary>Adds one entry per item, pipelined in chunks; <paramref name="restored"/> marks items re-added from Postgres.</summary>
+    public Task AddAsync(Guid jobId, IReadOnlyList<JobItem> items, CancellationToken cancellationToken) =>
+        AddAsync(jobId, items, cancellationToken, restored: false);
+
+    public async Task AddAsync(Guid jobId, IReadOnlyList<JobItem> items, CancellationToken cancellationToken, bool restored)
     {
         var job = jobId.ToString("N");
         for (var start = 0; start < items.Count; start += AddChunk)
@@ -58,28 +108,23 @@ public sealed class JobStream(IConnectionMultiplexer redis, IOptions<BatchJobOpt
             foreach (var item in items.Skip(start).Take(AddChunk))
             {
                 NameValueEntry payload = item.Text is not null ? new(TextField, item.Text) : new(ImageField, item.Image);
-                adds.Add(batch.StreamAddAsync(_key, [new(JobField, job), new(IndexField, item.Index), payload]));
+                NameValueEntry[] fields = restored
+                    ? [new(JobField, job), new(IndexField, item.Index), payload, new(RestoredField, 1)]
+                    : [new(JobField, job), new(IndexField, item.Index), payload];
+                adds.Add(batch.StreamAddAsync(_key, fields));
             }
             batch.Execute();
             await Task.WhenAll(adds);
         }
     }
 
-    /// <summary>Entries never delivered to any consumer of the group (XREADGROUP &gt;).</summary>
+    /// <summary>
+    /// Entries never delivered to any consumer of the group (XREADGROUP &gt;). A missing group fails with a
+    /// <see cref="RedisServerException"/> that <see cref="IsMissingGroup"/> recognizes.
+    /// </summary>
     public async Task<JobDelivery[]> ReadNewAsync(string consumer, int count)
     {
-        StreamEntry[] entries;
-        try
-        {
-            entries = await Database.StreamReadGroupAsync(_key, _group, consumer, StreamPosition.NewMessages, count);
-        }
-        catch (RedisServerException exception) when (exception.Message.StartsWith("NOGROUP", StringComparison.Ordinal))
-        {
-            // The stream was deleted (e.g. Redis lost its data): recreate it and read again next time.
-            logger.LogWarning("Consumer group {Group} is missing; recreating it", _options.ConsumerGroup);
-            await EnsureGroupAsync();
-            return [];
-        }
+        var entries = await Database.StreamReadGroupAsync(_key, _group, consumer, StreamPosition.NewMessages, count);
         return [.. entries.Select(entry => Parse(entry, attempt: 1))];
     }
 
@@ -159,8 +204,7 @@ public sealed class JobStream(IConnectionMultiplexer redis, IOptions<BatchJobOpt
         {
             consumers = await Database.StreamConsumerInfoAsync(_key, _group);
         }
-        catch (RedisServerException exception) when (exception.Message.StartsWith("NOGROUP", StringComparison.Ordinal)
-                                                      || exception.Message.Contains("no such key", StringComparison.Ordinal))
+        catch (RedisServerException exception) when (IsMissingGroup(exception) || exception.Message.Contains("no such key", StringComparison.Ordinal))
         {
             return 0; // No consumer has started yet.
         }
@@ -194,6 +238,7 @@ public sealed class JobStream(IConnectionMultiplexer redis, IOptions<BatchJobOpt
             index.TryParse(out int itemIndex) ? itemIndex : -1,
             text.IsNull ? null : text.ToString(),
             image.IsNull ? null : (byte[]?)image,
-            attempt);
+            attempt,
+            !entry[RestoredField].IsNull);
     }
 }

@@ -8,6 +8,7 @@ public sealed class JobTelemetry
 {
     private readonly Counter<long> _items;
     private readonly Counter<long> _reclaimed;
+    private long _backlog;
 
     public JobTelemetry(IMeterFactory meterFactory)
     {
@@ -17,6 +18,8 @@ public sealed class JobTelemetry
             + "retried (left for another attempt).");
         _reclaimed = meter.CreateCounter<long>("inference.jobs.reclaimed", "{item}",
             "Job items taken over from a consumer that stopped working on them.");
+        meter.CreateObservableGauge("inference.jobs.backlog", () => Volatile.Read(ref _backlog), "{item}",
+            "Job items in the stream not settled yet (waiting or running), as this replica last measured; the same for every replica.");
     }
 
     public void ItemsSettled(string outcome, int count)
@@ -28,4 +31,6 @@ public sealed class JobTelemetry
     }
 
     public void ItemsReclaimed(int count) => _reclaimed.Add(count);
+
+    public void BacklogMeasured(long items) => Volatile.Write(ref _backlog, items);
 }

@@ -25,9 +25,6 @@ public sealed class RateLimitOptions
     /// <summary>Off: no rate limiting at all (e.g. to measure its cost).</summary>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>How long to decide locally after Redis failed before trying it again.</summary>
-    public TimeSpan RedisRetryInterval { get; set; } = TimeSpan.FromSeconds(5);
-
     public RateLimitRule Predict { get; set; } = new() { PermitLimit = 100 };
 
     public RateLimitRule Protocol { get; set; } = new() { PermitLimit = 100 };

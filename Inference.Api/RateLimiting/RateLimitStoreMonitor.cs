@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Inference.Api.Resilience;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -6,28 +7,27 @@ namespace Inference.Api.RateLimiting;
 
 /// <summary>
 /// Whether limits are decided in Redis (shared by every replica) or, while Redis is unreachable, in this process. Logs
-/// once when an outage starts and once when it ends, and counts on the <c>Inference</c> meter.
+/// once when an outage starts and once when it ends, and counts on the <c>Inference</c> meter. Whether to try Redis is
+/// the Redis circuit's call (<see cref="DependencyCircuit"/>): while it is open every decision is local at once.
 /// </summary>
 public sealed partial class RateLimitStoreMonitor : IDisposable
 {
     public const string MeterName = "Inference";
 
     private readonly IConnectionMultiplexer _redis;
-    private readonly TimeSpan _retryInterval;
-    private readonly TimeProvider _time;
+    private readonly DependencyCircuit _circuit;
     private readonly ILogger<RateLimitStoreMonitor> _logger;
     private readonly Meter _meter;
     private readonly Counter<long> _localDecisions;
     private readonly Counter<long> _outages;
-    private long _retryRedisAt;
     private int _inOutage;
 
     public RateLimitStoreMonitor(
-        IConnectionMultiplexer redis, IOptions<RateLimitOptions> options, TimeProvider time, ILogger<RateLimitStoreMonitor> logger, IMeterFactory meters)
+        IConnectionMultiplexer redis, DependencyCircuits circuits, IOptions<DependencyOptions> options, ILogger<RateLimitStoreMonitor> logger, IMeterFactory meters)
     {
         _redis = redis;
-        _retryInterval = options.Value.RedisRetryInterval;
-        _time = time;
+        _circuit = circuits.Redis;
+        Timeout = options.Value.RateLimitTimeout;
         _logger = logger;
         _meter = meters.Create(MeterName);
         _localDecisions = _meter.CreateCounter<long>("inference.ratelimit.local_decisions", "{request}",
@@ -40,14 +40,16 @@ public sealed partial class RateLimitStoreMonitor : IDisposable
 
     public IConnectionMultiplexer Redis => _redis;
 
-    /// <summary>Whether to ask Redis: it is connected and no recent failure asked to wait.</summary>
+    /// <summary>The Redis circuit every decision in Redis runs through.</summary>
+    public DependencyCircuit Circuit => _circuit;
+
+    /// <summary>How long a decision may wait for Redis before it is made locally.</summary>
+    public TimeSpan Timeout { get; }
+
+    /// <summary>Whether to ask Redis: it is connected and its circuit is closed.</summary>
     public bool ShouldUseRedis()
     {
-        if (_time.GetTimestamp() < Volatile.Read(ref _retryRedisAt))
-        {
-            return false;
-        }
-        if (!_redis.IsConnected)
+        if (!_circuit.IsAvailable || !_redis.IsConnected)
         {
             ReportFailure(exception: null);
             return false;
@@ -65,11 +67,10 @@ public sealed partial class RateLimitStoreMonitor : IDisposable
 
     public void ReportFailure(Exception? exception)
     {
-        Volatile.Write(ref _retryRedisAt, _time.GetTimestamp() + (long)(_retryInterval.TotalSeconds * _time.TimestampFrequency));
         if (Interlocked.Exchange(ref _inOutage, 1) == 0)
         {
             _outages.Add(1);
-            LogFallingBack(exception is null ? "the connection is down" : $"{exception.GetType().Name}: {exception.Message}");
+            LogFallingBack(exception is null ? "the connection is down or its circuit is open" : $"{exception.GetType().Name}: {exception.Message}");
         }
     }
 

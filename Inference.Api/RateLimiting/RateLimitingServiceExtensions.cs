@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Security.Claims;
 using System.Threading.RateLimiting;
+using Inference.Api.Extensions;
+using Inference.Api.Monitoring;
 using Inference.Api.Security;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
@@ -12,7 +14,8 @@ public static class RateLimitingServiceExtensions
 {
     /// <summary>
     /// ASP.NET Core's rate limiter with one policy per route class (<see cref="RateLimitPolicies"/>), partitioned per API key
-    /// (per client IP for anonymous callers) and kept in Redis so every replica counts together.
+    /// (per client IP for anonymous callers) and kept in Redis so every replica counts together; in embedded mode (one
+    /// process, no Redis) kept in process.
     /// </summary>
     public static IHostApplicationBuilder AddApiRateLimits(this IHostApplicationBuilder builder)
     {
@@ -23,7 +26,10 @@ public static class RateLimitingServiceExtensions
                 { PermitLimit: > 0, EffectiveTokensPerPeriod: > 0 } rule && rule.Window > TimeSpan.Zero),
                 "Inference:RateLimits: every PermitLimit, TokensPerPeriod and Window must be positive.")
             .ValidateOnStart();
-        services.AddSingleton<RateLimitStoreMonitor>();
+        if (!EmbeddedMode.IsOn(builder.Configuration))
+        {
+            services.AddSingleton<RateLimitStoreMonitor>();
+        }
         services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -72,16 +78,8 @@ public static class RateLimitingServiceExtensions
             ? new RateLimitRule { PermitLimit = permits, Window = window }
             : null;
 
-    private static RedisWithLocalFallbackRateLimiter CreateLimiter(IServiceProvider services, string policy, RateLimitRule rule, string partitionKey)
+    private static RateLimiter CreateLimiter(IServiceProvider services, string policy, RateLimitRule rule, string partitionKey)
     {
-        var monitor = services.GetRequiredService<RateLimitStoreMonitor>();
-        var redis = new RedisTokenBucketRateLimiter<string>(partitionKey, new RedisTokenBucketRateLimiterOptions
-        {
-            ConnectionMultiplexerFactory = () => monitor.Redis,
-            TokenLimit = rule.PermitLimit,
-            TokensPerPeriod = rule.EffectiveTokensPerPeriod,
-            ReplenishmentPeriod = rule.Window,
-        });
         var local = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
         {
             TokenLimit = rule.PermitLimit,
@@ -90,11 +88,25 @@ public static class RateLimitingServiceExtensions
             QueueLimit = 0,
             AutoReplenishment = true,
         });
+        // No monitor: embedded mode, where the one process is the only one counting.
+        if (services.GetService<RateLimitStoreMonitor>() is not { } monitor)
+        {
+            return local;
+        }
+        var redis = new RedisTokenBucketRateLimiter<string>(partitionKey, new RedisTokenBucketRateLimiterOptions
+        {
+            ConnectionMultiplexerFactory = () => monitor.Redis,
+            TokenLimit = rule.PermitLimit,
+            TokensPerPeriod = rule.EffectiveTokensPerPeriod,
+            ReplenishmentPeriod = rule.Window,
+        });
         return new RedisWithLocalFallbackRateLimiter(redis, local, monitor, policy);
     }
 
     private static async ValueTask RejectAsync(OnRejectedContext context, CancellationToken cancellationToken)
     {
+        var policy = context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName ?? "none";
+        context.HttpContext.RequestServices.GetRequiredService<PlatformTelemetry>().RecordRateLimitRefusal(policy);
         var seconds = RetryAfterSeconds(context.Lease);
         context.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         await AccessErrorResponses.WriteAsync(context.HttpContext, StatusCodes.Status429TooManyRequests, "Too many requests",

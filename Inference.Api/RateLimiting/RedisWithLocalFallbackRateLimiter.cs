@@ -26,13 +26,14 @@ public sealed class RedisWithLocalFallbackRateLimiter(
         {
             try
             {
-                var lease = await redis.AcquireAsync(permitCount, cancellationToken);
+                var lease = await monitor.Circuit.ExecuteAsync(
+                    token => redis.AcquireAsync(permitCount, token).AsTask(), monitor.Timeout, cancellationToken);
                 monitor.ReportSuccess();
                 return lease;
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
-                // Whatever Redis does (refused, timed out, script error), a request must never fail because of its limiter.
+                // Whatever Redis does (refused, slow, script error, circuit open), a request must never fail because of its limiter.
                 monitor.ReportFailure(exception);
             }
         }

@@ -5,15 +5,15 @@ using Microsoft.Extensions.Options;
 
 namespace Inference.Api.Routing;
 
-/// <summary>Traffic splits in Postgres (<c>traffic_splits</c>), the source every replica refreshes from.</summary>
+/// <summary>Traffic splits in Postgres (<c>traffic_splits</c>), the source every replica refreshes from; every call has the database deadline.</summary>
 public sealed class TrafficSplitStore(InferenceDbContext db)
 {
     public async Task<IReadOnlyList<TrafficSplit>> ListAsync(CancellationToken cancellationToken) =>
-        [.. (await db.TrafficSplits.AsNoTracking().ToListAsync(cancellationToken)).Select(ToSplit)];
+        [.. (await DatabaseDeadline.RunAsync(token => db.TrafficSplits.AsNoTracking().ToListAsync(token), cancellationToken)).Select(ToSplit)];
 
     public async Task<TrafficSplit> SaveAsync(TrafficSplit split, CancellationToken cancellationToken)
     {
-        var record = await db.TrafficSplits.FindAsync([split.Model], cancellationToken);
+        var record = await DatabaseDeadline.RunAsync(token => db.TrafficSplits.FindAsync([split.Model], token).AsTask(), cancellationToken);
         if (record is null)
         {
             record = new TrafficSplitRecord { Model = split.Model, Weights = "{}" };
@@ -24,13 +24,13 @@ public sealed class TrafficSplitStore(InferenceDbContext db)
         record.ShadowVersion = split.ShadowVersion;
         record.ShadowShare = split.ShadowShare;
         record.UpdatedAt = split.UpdatedAt;
-        await db.SaveChangesAsync(cancellationToken);
+        await DatabaseDeadline.RunAsync(token => db.SaveChangesAsync(token), cancellationToken);
         return split;
     }
 
     /// <summary>True when there was a split to delete.</summary>
     public async Task<bool> DeleteAsync(string model, CancellationToken cancellationToken) =>
-        await db.TrafficSplits.Where(split => split.Model == model).ExecuteDeleteAsync(cancellationToken) > 0;
+        await DatabaseDeadline.RunAsync(token => db.TrafficSplits.Where(split => split.Model == model).ExecuteDeleteAsync(token), cancellationToken) > 0;
 
     private static TrafficSplit ToSplit(TrafficSplitRecord record) => new(
         record.Model,

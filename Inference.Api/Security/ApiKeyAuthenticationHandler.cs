@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
+using Inference.Api.Monitoring;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -15,7 +16,8 @@ public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    ApiKeyValidator validator)
+    ApiKeyValidator validator,
+    PlatformTelemetry telemetry)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -66,6 +68,7 @@ public sealed class ApiKeyAuthenticationHandler(
     {
         var result = await HandleAuthenticateOnceSafeAsync();
         var invalid = result.Failure is not null;
+        telemetry.RecordAuthenticationFailure(invalid ? "invalid_key" : "missing_key");
         Response.Headers[HeaderNames.WWWAuthenticate] = invalid
             ? "Bearer realm=\"inference\", error=\"invalid_token\""
             : "Bearer realm=\"inference\"";
@@ -73,8 +76,11 @@ public sealed class ApiKeyAuthenticationHandler(
             invalid ? InvalidKeyMessage : $"This route needs an API key: send 'Authorization: Bearer <key>' or '{ApiKeyHeader}: <key>'.");
     }
 
-    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        AccessErrorResponses.WriteAsync(Context, StatusCodes.Status403Forbidden, "Forbidden",
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        telemetry.RecordAuthenticationFailure("forbidden");
+        return AccessErrorResponses.WriteAsync(Context, StatusCodes.Status403Forbidden, "Forbidden",
             // Every valid key carries infer (admin implies it), so only admin routes can forbid.
             $"This route needs a key with the '{AccessPolicies.Admin}' scope.");
+    }
 }

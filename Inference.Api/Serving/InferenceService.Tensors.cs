@@ -17,7 +17,10 @@ public sealed partial class InferenceService
     {
         ArgumentNullException.ThrowIfNull(call.Model);
         var started = Stopwatch.GetTimestamp();
-        var model = engine.ResolveModel(call.Model, router.Route(call.Model, call.Version, call.StickyId).Version);
+        var decision = router.Route(call.Model, call.Version, call.StickyId);
+        using var activity = StartServing(call, decision);
+        var model = engine.ResolveModel(call.Model, decision.Version);
+        TagServed(activity, model);
         TensorInferenceRequest request;
         try
         {
@@ -26,6 +29,7 @@ public sealed partial class InferenceService
         catch (InferenceException exception)
         {
             engine.RecordFailedRequest(model, exception.Kind, Stopwatch.GetElapsedTime(started));
+            TagFailure(activity, exception);
             LogTensorFailure(call, model, started, exception);
             throw;
         }
@@ -42,6 +46,7 @@ public sealed partial class InferenceService
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
+            TagFailure(activity, exception);
             LogTensorFailure(call, model, started, exception, request);
             throw;
         }

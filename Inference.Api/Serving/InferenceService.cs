@@ -85,6 +85,7 @@ public sealed partial class InferenceService(
     {
         var started = Stopwatch.GetTimestamp();
         var decision = router.Route(call.Model!, call.Version, call.StickyId);
+        using var activity = StartServing(call, decision);
         ModelVersion? model = null;
         try
         {
@@ -92,6 +93,7 @@ public sealed partial class InferenceService(
             var served = model;
             var (result, outcome) = await cache.GetOrPredictAsync(
                 model, inputKind, inputHash, call.UseCache, token => classify(served, call.Priority, token), cancellationToken);
+            TagServed(activity, model, outcome);
             if (call.Logged && log.Enabled)
             {
                 log.Add(PredictionRecords.Classification(call, model.Name, model.Version, inputHash, preview, started, summarize(result),
@@ -107,6 +109,7 @@ public sealed partial class InferenceService(
         }
         catch (Exception exception) when (exception is not OperationCanceledException && call.Logged)
         {
+            TagFailure(activity, exception);
             log.Add(PredictionRecords.Classification(call, model?.Name ?? call.Model!, model?.Version ?? decision.Version ?? 0, inputHash,
                 preview, started, null, false, PredictionRecords.OutcomeOf(exception), shadow: false));
             throw;

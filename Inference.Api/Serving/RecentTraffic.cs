@@ -14,7 +14,7 @@ public sealed class RecentTraffic : IHostedService, IDisposable
     public static readonly TimeSpan Retention = TimeSpan.FromMinutes(5);
 
     private const string Requests = "inference.requests";
-    private const string Duration = "inference.duration";
+    private const string Duration = "inference.request.duration";
     private const string BatchSize = "inference.batch.size";
     private const string CacheLookups = "inference.cache.lookups";
 
@@ -115,8 +115,9 @@ public sealed class RecentTraffic : IHostedService, IDisposable
         }
     }
 
+    // The duration histogram is in seconds; the overview's latency buckets are in milliseconds.
     private void OnDouble(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags, object? state) =>
-        Update(second => second.Latency[LatencyHistogram.BucketOf(value)]++);
+        Update(second => second.Latency[LatencyHistogram.BucketOf(value * 1000)]++);
 
     private void OnInt(Instrument instrument, int value, ReadOnlySpan<KeyValuePair<string, object?>> tags, object? state) =>
         Update(second =>

@@ -17,21 +17,33 @@ public static class ConsoleSignInExtensions
     /// <summary>The AppHost's Redis, where the Data Protection key ring lives.</summary>
     public const string RedisConnectionName = "redis";
 
+    /// <summary>A folder for the Data Protection key ring instead of Redis (the AppHost's embedded mode sets it).</summary>
+    public const string KeyRingDirectoryKey = "Console:KeyRingDirectory";
+
     private const string CookieName = "inference-console";
     private const string DataProtectionKeys = "inference-console:data-protection-keys";
     private static readonly TimeSpan SignInLifetime = TimeSpan.FromHours(8);
 
     /// <summary>
-    /// Cookie authentication with the key ring in Redis (sign-ins survive restarts and work on every replica), the pages'
+    /// Cookie authentication with the key ring in Redis (sign-ins survive restarts and work on every replica) or, when
+    /// <see cref="KeyRingDirectoryKey"/> is set, in a folder; the pages'
     /// policies, the sign-in throttle, and what lets interactive components send the signed-in key.
     /// </summary>
     public static IHostApplicationBuilder AddConsoleSignIn(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        builder.AddRedisClient(RedisConnectionName);
-        services.AddDataProtection().SetApplicationName("inference-console");
-        services.AddOptions<KeyManagementOptions>().Configure<IConnectionMultiplexer>((options, redis) =>
-            options.XmlRepository = new RedisXmlRepository(() => redis.GetDatabase(), DataProtectionKeys));
+        var dataProtection = services.AddDataProtection().SetApplicationName("inference-console");
+        if (builder.Configuration[KeyRingDirectoryKey] is { Length: > 0 } keyRingDirectory)
+        {
+            // Embedded mode: one console process and no Redis; the ring lives beside the API's database file.
+            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(keyRingDirectory));
+        }
+        else
+        {
+            builder.AddRedisClient(RedisConnectionName);
+            services.AddOptions<KeyManagementOptions>().Configure<IConnectionMultiplexer>((options, redis) =>
+                options.XmlRepository = new RedisXmlRepository(() => redis.GetDatabase(), DataProtectionKeys));
+        }
 
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(options =>
         {

@@ -23,7 +23,8 @@ public sealed record BatchJobStatus(
     string? Error,
     string ResultsUrl,
     string? OwnerKeyId = null,
-    string? OwnerKeyName = null)
+    string? OwnerKeyName = null,
+    string? Waiting = null)
 {
     /// <summary>Queued or running: worth polling, and can be cancelled.</summary>
     public bool IsActive => State is "queued" or "running";

@@ -207,10 +207,11 @@ public sealed class DynamicBatcher<TInput, TOutput> : IDisposable
             inputs[i] = batch[i].Input;
         }
 
+        // One span per run, in the first request's trace and linked to every request it served.
         using var activity = InferenceTelemetry.ActivitySource.StartActivity(
             "run", ActivityKind.Internal, batch[0].Caller?.Context ?? default,
-            tags: [new("batch.size", batch.Count)],
-            links: batch.Skip(1).Where(r => r.Caller is not null).Select(r => new ActivityLink(r.Caller!.Context)));
+            tags: [new("inference.model", _model), new("inference.version", _version), new("inference.batch.size", batch.Count)],
+            links: batch.Where(r => r.Caller is not null).Select(r => new ActivityLink(r.Caller!.Context)));
         try
         {
             var rows = _runBatch(inputs);

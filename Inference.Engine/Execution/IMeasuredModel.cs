@@ -14,4 +14,10 @@ public interface IMeasuredModel
     long MemoryBytes { get; }
 
     ExecutionProviderChoice Provider { get; }
+
+    /// <summary>The batching settings it runs with; the queue delay is its queue-time budget.</summary>
+    BatchingPlan Batching { get; }
+
+    /// <summary>Cumulative request, queue and compute figures (Triton's statistics).</summary>
+    ModelStatistics Statistics { get; }
 }

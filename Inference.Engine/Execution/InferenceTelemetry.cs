@@ -3,38 +3,59 @@ using System.Diagnostics;
 
 namespace Inference.Engine.Execution;
 
-/// <summary>The product's own meter and activity source, both named "Inference" so the service defaults export them.</summary>
+/// <summary>
+/// The product's own meter and activity source, both named "Inference" so the service defaults export them. Durations
+/// are in seconds and counters say what they count, so the Prometheus exposition (docs/observability.md) reads
+/// <c>inference_request_duration_seconds</c>, <c>inference_requests_total</c> and so on.
+/// </summary>
 public sealed class InferenceTelemetry : IBatchObserver, IDisposable
 {
     public const string Name = "Inference";
 
+    /// <summary>Bucket bounds in seconds from 1 ms to 10 s, so histogram_quantile resolves milliseconds as well as seconds.</summary>
+    public static readonly IReadOnlyList<double> LatencyBuckets =
+        [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 10];
+
     private readonly Meter _meter;
     private readonly Counter<long> _requests;
     private readonly Histogram<double> _requestDuration;
-    private readonly Histogram<double> _queueWait;
+    private readonly Histogram<double> _queueDuration;
     private readonly Histogram<int> _batchSize;
     private readonly Counter<long> _cacheLookups;
+    private readonly Counter<long> _admissionRefusals;
     private readonly Counter<long> _logDropped;
     private readonly Counter<long> _shadowRequests;
+    private readonly Histogram<double> _loadDuration;
     private Func<IEnumerable<IMeasuredModel>> _models = () => [];
 
     public InferenceTelemetry(IMeterFactory meterFactory)
     {
         _meter = meterFactory.Create(Name);
         _requests = _meter.CreateCounter<long>("inference.requests", "{request}", "Predictions by model, version and outcome.");
-        _requestDuration = _meter.CreateHistogram<double>("inference.duration", "ms",
-            "Time from pre-processing to post-processing for one prediction, queue wait included.");
-        _queueWait = _meter.CreateHistogram<double>("inference.queue.wait", "ms", "Time a request waited for its batch to start.");
+        _requestDuration = _meter.CreateHistogram("inference.request.duration", "s",
+            "Time from pre-processing to post-processing for one successful prediction, queue wait included.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
+        _queueDuration = _meter.CreateHistogram("inference.queue.duration", "s", "Time a request waited for its batch to start.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
         _batchSize = _meter.CreateHistogram<int>("inference.batch.size", "{request}", "Requests per model run.",
             advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128] });
         _cacheLookups = _meter.CreateCounter<long>("inference.cache.lookups", "{request}",
             "Prediction cache lookups by model and result (hit, miss, bypass).");
+        _admissionRefusals = _meter.CreateCounter<long>("inference.admission.refusals", "{request}",
+            "Requests refused with 503 because the model version's queue was full.");
         _logDropped = _meter.CreateCounter<long>("inference.predictionlog.dropped", "{entry}",
             "Prediction log entries dropped because the queue for the database was full.");
         _shadowRequests = _meter.CreateCounter<long>("inference.shadow.requests", "{request}",
             "Shadow requests by model, version and outcome (success, failed, skipped when every shadow slot was busy).");
+        _loadDuration = _meter.CreateHistogram("inference.model.load.duration", "s",
+            "Time to load and warm one model version.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120] });
         _meter.CreateObservableGauge("inference.queue.depth", () => Measure(model => model.QueueDepth), "{request}",
             "Requests waiting per model version.");
+        _meter.CreateObservableGauge("inference.model.queue.budget", () => _models().Select(model => new Measurement<double>(
+                model.Batching.MaxQueueDelay.TotalSeconds,
+                new KeyValuePair<string, object?>("model", model.Name), new KeyValuePair<string, object?>("version", model.Version))),
+            "s", "How long a request may wait for its batch to fill (the version's max queue delay): its queue-time budget.");
         _meter.CreateObservableGauge("inference.model.memory", () => Measure(model => model.MemoryBytes), "By",
             "Resident memory each loaded model version added.");
         _meter.CreateObservableGauge("inference.model.provider", () => _models().Select(model => new Measurement<int>(1,
@@ -49,15 +70,21 @@ public sealed class InferenceTelemetry : IBatchObserver, IDisposable
     /// <summary>Where the gauges find the loaded model versions.</summary>
     public void ObserveModels(Func<IEnumerable<IMeasuredModel>> models) => _models = models;
 
-    public void RecordPrediction(string model, int version, string outcome, double? durationMs)
+    /// <summary>The loaded model versions, for meters elsewhere that report on them (e.g. Triton's families).</summary>
+    public IEnumerable<IMeasuredModel> LoadedModels => _models();
+
+    public void RecordPrediction(string model, int version, string outcome, TimeSpan? duration)
     {
         var tags = new TagList { { "model", model }, { "version", version }, { "outcome", outcome } };
         _requests.Add(1, tags);
-        if (durationMs is { } duration)
+        if (duration is { } elapsed)
         {
-            _requestDuration.Record(duration, new TagList { { "model", model }, { "version", version } });
+            _requestDuration.Record(elapsed.TotalSeconds, new TagList { { "model", model }, { "version", version } });
         }
     }
+
+    public void RecordAdmissionRefusal(string model, int version) =>
+        _admissionRefusals.Add(1, new TagList { { "model", model }, { "version", version } });
 
     public void RecordCacheLookup(string model, string result) =>
         _cacheLookups.Add(1, new TagList { { "model", model }, { "result", result } });
@@ -67,13 +94,16 @@ public sealed class InferenceTelemetry : IBatchObserver, IDisposable
     public void RecordShadowRequest(string model, int version, string outcome) =>
         _shadowRequests.Add(1, new TagList { { "model", model }, { "version", version }, { "outcome", outcome } });
 
+    public void RecordModelLoad(string model, int version, TimeSpan duration) =>
+        _loadDuration.Record(duration.TotalSeconds, new TagList { { "model", model }, { "version", version } });
+
     public void BatchStarted(string model, int version, int size, ReadOnlySpan<double> queueWaitsMs)
     {
         var tags = new TagList { { "model", model }, { "version", version } };
         _batchSize.Record(size, tags);
         foreach (var wait in queueWaitsMs)
         {
-            _queueWait.Record(wait, tags);
+            _queueDuration.Record(wait / 1000, tags);
         }
     }
 

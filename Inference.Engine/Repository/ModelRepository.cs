@@ -210,6 +210,7 @@ public sealed class ModelRepository : IDisposable
                 var started = System.Diagnostics.Stopwatch.GetTimestamp();
                 var model = _loader.Load(name, modelDirectory, configuration, version);
                 versions[version] = model;
+                _telemetry?.RecordModelLoad(name, version, System.Diagnostics.Stopwatch.GetElapsedTime(started));
                 _logger.LogInformation(
                     "Loaded model {Model} version {Version} ({Bytes:N0} bytes on disk, {Memory:N0} bytes resident) on {Provider}, batching {Batching}, in {Elapsed:0} ms",
                     name, version, model.ModelBytes, model.MemoryBytes, model.Provider.Actual,

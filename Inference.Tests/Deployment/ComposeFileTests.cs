@@ -78,7 +78,22 @@ public sealed class ComposeFileTests
         var api = (await PublishedAppModel.GenerateComposeAsync(new ComposeOptions())).File.Services[Api];
 
         Assert.Equal(["5080:8080", "8001:8081"], api.Ports);
-        Assert.Equal(("8080;8081", "8081"), (api.Environment["HTTP_PORTS"], api.Environment["GRPC_PORT"]));
+        Assert.Equal(("8080;8081;8002", "8081"), (api.Environment["HTTP_PORTS"], api.Environment["GRPC_PORT"]));
+    }
+
+    [Fact]
+    public async Task ManagementPortIsOnTheNetworkForPrometheusButNotPublished()
+    {
+        var file = (await PublishedAppModel.GenerateComposeAsync(new ComposeOptions())).File;
+        var api = file.Services[Api];
+
+        Assert.Equal("8002", api.Environment["MANAGEMENT_PORT"]);
+        Assert.Equal(["8002"], api.Expose);
+        Assert.DoesNotContain(api.Ports, port => port.EndsWith(":8002", StringComparison.Ordinal));
+        Assert.Equal(["monitoring"], file.Services["prometheus"].Profiles);
+        Assert.Equal(["monitoring"], file.Services["grafana"].Profiles);
+        Assert.Equal("prometheus", file.Services["prometheus"].Build!.Context);
+        Assert.Contains("names: [inference-api]", File.ReadAllText(Path.Combine(TestPaths.RepositoryRoot, "deploy", "prometheus", "prometheus.yml")));
     }
 
     [Fact]

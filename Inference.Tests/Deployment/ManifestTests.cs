@@ -62,6 +62,7 @@ public sealed class ManifestTests
         Assert.Equal(("http", "http2", 8081, true),
             (grpc.GetProperty("scheme").GetString(), grpc.GetProperty("transport").GetString(), grpc.GetProperty("targetPort").GetInt32(), grpc.GetProperty("external").GetBoolean()));
         Assert.Equal("{inference-api.bindings.grpc.targetPort}", api.GetProperty("env").GetProperty("GRPC_PORT").GetString());
-        Assert.Equal("{inference-api.bindings.http.targetPort};{inference-api.bindings.grpc.targetPort}", api.GetProperty("env").GetProperty("HTTP_PORTS").GetString());
+        Assert.Equal("{inference-api.bindings.http.targetPort};{inference-api.bindings.grpc.targetPort};{inference-api.bindings.management.targetPort}",
+            api.GetProperty("env").GetProperty("HTTP_PORTS").GetString());
     }
 }

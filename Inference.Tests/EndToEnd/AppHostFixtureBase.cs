@@ -6,7 +6,7 @@ namespace Inference.Tests.EndToEnd;
 
 /// <summary>
 /// Runs one AppHost of its own for a group of end-to-end tests, shaped by <see cref="Options"/>: local Postgres and
-/// Redis with data in a private temp folder (so runs never share state or collide with a developer's AppHost), the API
+/// Redis (or, in embedded mode, SQLite) with data in a private temp folder (so runs never share state or collide with a developer's AppHost), the API
 /// and, unless left out, the admin UI. When the tests are done it fails the run if a project logged an Error or
 /// Critical entry that <see cref="TestAppHostOptions.ExpectedErrors"/> does not name.
 /// </summary>
@@ -54,9 +54,12 @@ public abstract partial class AppHostFixtureBase : IAsyncLifetime
 
     public Uri DashboardUrl => App.GetEndpoint(DashboardResource, "http");
 
+    /// <summary>The fixture's private data folder (<c>Infrastructure:DataDirectory</c>).</summary>
+    public string DataDirectory => _dataDirectory ?? throw new InvalidOperationException("The AppHost has not started.");
+
     private TestAppHostOptions StartedOptions => _options ?? throw new InvalidOperationException("The AppHost has not started.");
 
-    public async ValueTask InitializeAsync()
+    public virtual async ValueTask InitializeAsync()
     {
         _options = Options;
         _dataDirectory = CreateDataDirectory($"inference-{_options.Name}-");
@@ -99,7 +102,7 @@ public abstract partial class AppHostFixtureBase : IAsyncLifetime
         var options = StartedOptions;
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
             [
-                "--Infrastructure:Mode=local",
+                $"--Infrastructure:Mode={options.InfrastructureMode}",
                 $"--Infrastructure:DataDirectory={_dataDirectory}",
                 $"--Parameters:inference-admin-key={AdminKey}",
                 $"--Inference:ApiReplicas={options.ApiReplicas}",

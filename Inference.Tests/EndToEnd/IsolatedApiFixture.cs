@@ -30,6 +30,8 @@ public sealed class IsolatedApiFixture : AppHostFixtureBase
         ExpectedErrors =
         [
             new("StackExchange.Redis.ConnectionMultiplexer", "SocketClosed", "Redis stops under the API's open connections."),
+            new("StackExchange.Redis.ConnectionMultiplexer", "SocketFailure (ReadSocketError/ConnectionReset",
+                "Redis stopping may reset a connection with a command in flight (the job consumer's XREADGROUP) instead of closing it."),
             new("Microsoft.EntityFrameworkCore.Database.Connection", "An error occurred using the connection to database 'inferencedb'",
                 "Queries meet Postgres stopped."),
             new("Microsoft.EntityFrameworkCore.Database.Command", "Failed executing DbCommand", "Commands in flight when Postgres stops fail."),

@@ -71,6 +71,9 @@ public sealed class JobConsumerHarness(ServiceProvider services, IConnectionMult
             MaxAttempts = MaxAttempts,
         };
         configure?.Invoke(options);
+        // The store runs in this process, where nothing waits on a request: its calls get the background deadline, so a
+        // loaded machine does not fail them (the request deadline is the fault suite's to check, in the API process).
+        DatabaseDeadline.Default = DatabaseDeadline.Background;
         var redis = await ConnectionMultiplexer.ConnectAsync(await fixture.GetConnectionStringAsync("redis"));
         var database = await fixture.GetConnectionStringAsync("inferencedb");
         var services = new ServiceCollection()
@@ -83,6 +86,7 @@ public sealed class JobConsumerHarness(ServiceProvider services, IConnectionMult
             .AddSingleton<BatchJobStore>()
             .AddSingleton<JobTelemetry>()
             .AddSingleton<JobItemProcessor>()
+            .AddSingleton<JobQueueRestorer>()
             .AddSingleton(runner)
             .BuildServiceProvider();
         return new JobConsumerHarness(services, redis, options);
@@ -110,6 +114,28 @@ public sealed class JobConsumerHarness(ServiceProvider services, IConnectionMult
         return job;
     }
 
+    /// <summary>
+    /// A text job accepted as the API accepts one: its items stored with it in Postgres, its queue named, marked queued
+    /// in full; its items are added to the stream only when <paramref name="addToStream"/>.
+    /// </summary>
+    public async Task<BatchJob> CreateStoredJobAsync(int items, bool addToStream = true)
+    {
+        var job = new BatchJob
+        {
+            Id = Guid.CreateVersion7(), Model = "scripted", ModelVersion = 1, ItemKind = JobItemKinds.Text, Queue = options.StreamKey,
+            State = BatchJobStates.Queued, TotalItems = items, CreatedAt = DateTimeOffset.UtcNow,
+        };
+        JobItem[] jobItems = [.. Enumerable.Range(0, items).Select(i => new JobItem(i, $"item {i}", null))];
+        await Store.CreateAsync(job, jobItems, Cancellation);
+        if (addToStream)
+        {
+            await Stream.EnsureGroupAsync();
+            await Stream.AddAsync(job.Id, jobItems, Cancellation);
+        }
+        await Store.MarkEnqueuedAsync(job.Id, Cancellation);
+        return job;
+    }
+
     public Task<BatchJob> WaitUntilFinishedAsync(Guid id) =>
         Eventually.PollAsync(async token => (await Store.FindAsync(id, token))!, job => BatchJobStates.IsFinished(job.State), Timeout,
             job => $"job {id} is still {job.State} ({job.ProcessedItems} of {job.TotalItems} items done)", Cancellation,
@@ -132,7 +158,7 @@ public sealed class JobConsumerHarness(ServiceProvider services, IConnectionMult
             await consumer.StopAsync(CancellationToken.None);
             consumer.Dispose();
         }
-        await Redis.KeyDeleteAsync(options.StreamKey);
+        await Redis.KeyDeleteAsync([options.StreamKey, options.StreamKey + ":restore-pending"]);
         await services.DisposeAsync();
         await redis.DisposeAsync();
     }

@@ -147,6 +147,27 @@ public sealed class JobConsumerTests(AppHostFixture fixture)
     }
 
     [Fact]
+    public async Task BurstsAFailureLeftUnrunWhileYieldingAreTakenOverAndTheJobCompletes()
+    {
+        var failed = 0;
+        // The first burst fails as a whole (as when Redis times out acknowledging it); the bursts after it never ran.
+        var runner = new ScriptedRunner(item => item.ItemIndex == 0 && Interlocked.Exchange(ref failed, 1) == 0
+            ? throw new InvalidOperationException("the stream timed out") : null, onlineTraffic: true);
+        await using var harness = await CreateHarnessAsync(runner, options =>
+        {
+            options.BurstWhileOnline = 4;
+            options.RestWhileOnline = 0.1;
+        });
+        var job = await harness.CreateJobAsync(16);
+
+        await harness.StartConsumerAsync();
+        var finished = await harness.WaitUntilFinishedAsync(job.Id);
+
+        Assert.Equal((BatchJobStates.Completed, 16, 0), (finished.State, finished.ProcessedItems, finished.FailedItems));
+        Assert.Equal(Enumerable.Range(0, 16), (await harness.ResultsAsync(job.Id)).Select(result => result.ItemIndex));
+    }
+
+    [Fact]
     public async Task TwoConsumersShareTheWorkAndEachItemRunsOnce()
     {
         var runner = new ScriptedRunner(delay: TimeSpan.FromMilliseconds(20));

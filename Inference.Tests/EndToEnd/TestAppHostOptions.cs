@@ -3,8 +3,14 @@ namespace Inference.Tests.EndToEnd;
 /// <summary>How one end-to-end fixture's AppHost differs from the default: one API, the admin UI, keys optional.</summary>
 public sealed record TestAppHostOptions
 {
-    /// <summary>Names the fixture's Postgres and Redis data folder, and its reports.</summary>
+    /// <summary>Names the fixture's data folder (Postgres and Redis, or the embedded SQLite file), and its reports.</summary>
     public required string Name { get; init; }
+
+    /// <summary>
+    /// The AppHost's <c>Infrastructure:Mode</c>: <c>local</c> (the machine's Postgres and Redis, data in the fixture's
+    /// folder) or <c>embedded</c> (SQLite in the fixture's folder, in-process coordination; no Postgres or Redis).
+    /// </summary>
+    public string InfrastructureMode { get; init; } = "local";
 
     public int ApiReplicas { get; init; } = 1;
 

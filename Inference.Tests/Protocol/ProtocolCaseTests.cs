@@ -58,13 +58,31 @@ public sealed class ProtocolCaseTests(AppHostFixture fixture) : IDisposable
     [InlineData(ProtocolTransportKind.GrpcRaw)]
     public async Task AFailedInferenceCountsInTheModelsFailureStatistics(ProtocolTransportKind transport)
     {
-        var wrongDatatype = ProtocolCases.All.Single(row => row.Name == "a datatype the input does not have");
+        // A copy of the case's model under a name of this test's own: other classes send failing requests to the shared
+        // model at the same time, so only a model nobody else calls can be counted exactly.
+        var shared = ProtocolCases.All.Single(row => row.Name == "a datatype the input does not have");
+        var wrongDatatype = shared with { Model = await LoadOwnCopyAsync(shared.Model) };
         var before = await FailureCountAsync(wrongDatatype.Model);
 
         var answer = await SendAsync(wrongDatatype, transport);
 
         Assert.Equal(ProtocolStatus.InvalidArgument, answer.Status);
         Assert.Equal(before + 1, await FailureCountAsync(wrongDatatype.Model));
+    }
+
+    private async Task<string> LoadOwnCopyAsync(string model)
+    {
+        var name = $"{model}-{Guid.NewGuid():N}"[..(model.Length + 9)];
+        var source = Path.Combine(TestPaths.TestModels, model);
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(fixture.ReferenceModelsPath, name, Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+        using var load = await fixture.AdminApi.PostAsync($"/v2/repository/models/{name}/load", null, Cancellation);
+        Assert.True(load.IsSuccessStatusCode, $"loading {name} answered {(int)load.StatusCode}");
+        return name;
     }
 
     private Task<ProtocolAnswer> SendAsync(ProtocolCase row, ProtocolTransportKind transport) => transport switch

@@ -53,6 +53,7 @@ public static class MatrixRestRequests
         ["GET /api/admin/analytics/models/{name}"] = Fixed(_ => Get("/api/admin/analytics/models/sentiment")),
         ["GET /api/admin/analytics/models/{name}/compare"] = Fixed(_ => Get("/api/admin/analytics/models/sentiment/compare?a=1&b=2")),
         ["GET /api/admin/audit"] = Fixed(_ => Get("/api/admin/audit?limit=5")),
+        ["GET /api/admin/dependencies"] = Fixed(_ => Get("/api/admin/dependencies")),
         ["GET /api/admin/predictions"] = Fixed(_ => Get("/api/admin/predictions?model=sentiment&limit=5")),
         ["GET /api/admin/predictions?format=csv"] = Fixed(_ => Get("/api/admin/predictions?model=sentiment&format=csv")),
         ["GET /api/admin/summary"] = Fixed(_ => Get("/api/admin/summary")),

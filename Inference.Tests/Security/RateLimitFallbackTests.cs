@@ -2,7 +2,9 @@ using System.Diagnostics.Metrics;
 using System.Threading.RateLimiting;
 using Inference.Api.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
+using Inference.Api.Resilience;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using RedisRateLimiting;
 using StackExchange.Redis;
@@ -21,7 +23,8 @@ public sealed class RateLimitFallbackTests
         await using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var logger = new RecordingLogger<RateLimitStoreMonitor>();
         using var monitor = new RateLimitStoreMonitor(
-            redis, Options.Create(new RateLimitOptions()), TimeProvider.System, logger, services.GetRequiredService<IMeterFactory>());
+            redis, new DependencyCircuits(TimeProvider.System, NullLoggerFactory.Instance), Options.Create(new DependencyOptions()), logger,
+            services.GetRequiredService<IMeterFactory>());
         var measurements = new Dictionary<string, long>();
         using var listener = ListenTo(measurements);
         using var limiter = new RedisWithLocalFallbackRateLimiter(

@@ -176,6 +176,10 @@ namespace Inference.Api.Data.Migrations
                     b.Property<int>("ProcessedItems")
                         .HasColumnType("integer");
 
+                    b.Property<string>("Queue")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
                     b.Property<DateTimeOffset?>("StartedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -199,6 +203,23 @@ namespace Inference.Api.Data.Migrations
                     b.HasIndex("State", "FinishedAt");
 
                     b.ToTable("batch_jobs", (string)null);
+                });
+
+            modelBuilder.Entity("Inference.Api.Data.BatchJobItem", b =>
+                {
+                    b.Property<Guid>("JobId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("ItemIndex")
+                        .HasColumnType("integer");
+
+                    b.Property<byte[]>("Input")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.HasKey("JobId", "ItemIndex");
+
+                    b.ToTable("batch_job_items", (string)null);
                 });
 
             modelBuilder.Entity("Inference.Api.Data.BatchJobResult", b =>
@@ -351,6 +372,15 @@ namespace Inference.Api.Data.Migrations
                     b.HasKey("Model");
 
                     b.ToTable("traffic_splits", (string)null);
+                });
+
+            modelBuilder.Entity("Inference.Api.Data.BatchJobItem", b =>
+                {
+                    b.HasOne("Inference.Api.Data.BatchJob", null)
+                        .WithMany()
+                        .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Inference.Api.Data.BatchJobResult", b =>
