@@ -7,6 +7,7 @@ public static class ModelTasks
 {
     public const string TextClassification = "text-classification";
     public const string ImageClassification = "image-classification";
+    public const string FeatureExtraction = "feature-extraction";
 }
 
 /// <summary>A model's states as the API names them.</summary>
@@ -40,7 +41,10 @@ public sealed record ModelSummary(
     int? MaxBatchSize = null,
     IReadOnlyList<TensorDescription>? Inputs = null,
     IReadOnlyList<TensorDescription>? Outputs = null,
-    IReadOnlyList<ModelVersionSummary>? VersionDetails = null)
+    IReadOnlyList<ModelVersionSummary>? VersionDetails = null,
+    string? Tokenizer = null,
+    bool MultiLabel = false,
+    bool ZeroShot = false)
 {
     public bool IsReady => string.Equals(Status, ModelStates.Ready, StringComparison.OrdinalIgnoreCase);
 
@@ -64,7 +68,8 @@ public sealed record PredictionResult(
     double Score,
     IReadOnlyList<ClassScore> Predictions,
     double InferenceTimeMs,
-    bool Cached);
+    bool Cached,
+    IReadOnlyList<string>? Labels = null);
 
 /// <summary>A prediction with how it was served: the API's <c>X-Cache</c> answer and the round trip the dashboard measured.</summary>
 public sealed record ServedPrediction(PredictionResult Result, string? CacheHeader, double RoundTripMs);
