@@ -100,7 +100,7 @@ public sealed partial record BenchmarkReport(
         WriteOverloadRatios(output, Api.Where(scenario => scenario.Model == TextModel).Select(scenario => scenario.Load.Goodput).DefaultIfEmpty(0).Max());
     }
 
-    private static void Row(TextWriter output, string part, string name, ApiScenario scenario)
+    internal static void Row(TextWriter output, string part, string name, ApiScenario scenario)
     {
         var load = scenario.Load;
         var note = string.Create(CultureInfo.InvariantCulture,
@@ -116,7 +116,7 @@ public sealed partial record BenchmarkReport(
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"| {part} | {scenario} | {model} | {concurrency} | {throughput:F1} | {latency.P50Ms:F1} | {latency.P95Ms:F1} | {latency.P99Ms:F1} | {note} |"));
 
-    private static void Ratio(TextWriter output, string name, string meaning, double? value, string format, string goal, Func<double, bool>? meetsGoal)
+    internal static void Ratio(TextWriter output, string name, string meaning, double? value, string format, string goal, Func<double, bool>? meetsGoal)
     {
         var shown = value is { } measured ? measured.ToString(format, CultureInfo.InvariantCulture) : "n/a";
         var verdict = meetsGoal is null
@@ -125,5 +125,5 @@ public sealed partial record BenchmarkReport(
         output.WriteLine($"| 4 ratio | {name}: {meaning} | | | | | | | **{shown}** ({verdict}) |");
     }
 
-    private static string Megabytes(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1e6:F1} MB");
+    internal static string Megabytes(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1e6:F1} MB");
 }
