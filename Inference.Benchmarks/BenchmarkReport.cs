@@ -42,15 +42,11 @@ public sealed partial record BenchmarkReport(
     {
         var culture = CultureInfo.InvariantCulture;
         var distilbertBytes = ModelFiles.Where(file => file.Name == TextModel).Sum(file => file.Bytes);
-        output.WriteLine(string.Create(culture, $"## Results {Started:yyyy-MM-dd HH:mm} UTC"));
-        output.WriteLine();
-        output.WriteLine(string.Create(culture, $"- Machine: {Machine.Cpu}, {Machine.Cores} cores, {Machine.Memory} RAM; {Machine.OperatingSystem}; {Machine.Runtime}; ONNX Runtime {Machine.OnnxRuntime}."));
-        output.WriteLine($"- Command: `{Command}`");
+        WriteHeading(output, "Results", Started, Machine, Command);
         output.WriteLine(string.Create(culture,
             $"- Workload: DistilBERT-shaped model ({Megabytes(distilbertBytes)}, random weights), every text {Raw.SequenceLength} tokens and different from every other; raw rows: CPU, {Raw.IntraOpThreads} intra-op threads, all graph optimizations; API execution provider: {Product.ExecutionProvider}; padding check (same text with 8 masked pads): max logit change {Raw.PaddingLogitDifference:E1}; during the raw sweep the machine was busy {Raw.Cpu.MachineCores:F2} cores, {Raw.Cpu.ProcessCores:F2} of them in the sweep."));
         output.WriteLine();
-        output.WriteLine("| part | scenario | model | concurrency | throughput (/s) | p50 ms | p95 ms | p99 ms | result |");
-        output.WriteLine("|---|---|---|---|---|---|---|---|---|");
+        WriteTableHeader(output);
 
         var best = Raw.Best;
         foreach (var batch in Raw.Batches)
@@ -98,6 +94,21 @@ public sealed partial record BenchmarkReport(
                 : $"API {FeaturesOff.Model} c{FeaturesOff.Load.Concurrency} throughput with / without prediction log, cache and rate limits (every text distinct: cache misses)",
             sentiment is null || FeaturesOff is null ? null : sentiment.Load.Throughput / FeaturesOff.Load.Throughput, "F2", "no goal; near 1 is better", null);
         WriteOverloadRatios(output, Api.Where(scenario => scenario.Model == TextModel).Select(scenario => scenario.Load.Goodput).DefaultIfEmpty(0).Max());
+    }
+
+    /// <summary>A section's heading with the machine and the command that gave its numbers.</summary>
+    internal static void WriteHeading(TextWriter output, string title, DateTimeOffset started, MachineDescription machine, string command)
+    {
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"## {title} {started:yyyy-MM-dd HH:mm} UTC"));
+        output.WriteLine();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"- Machine: {machine.Cpu}, {machine.Cores} cores, {machine.Memory} RAM; {machine.OperatingSystem}; {machine.Runtime}; ONNX Runtime {machine.OnnxRuntime}."));
+        output.WriteLine($"- Command: `{command}`");
+    }
+
+    internal static void WriteTableHeader(TextWriter output)
+    {
+        output.WriteLine("| part | scenario | model | concurrency | throughput (/s) | p50 ms | p95 ms | p99 ms | result |");
+        output.WriteLine("|---|---|---|---|---|---|---|---|---|");
     }
 
     internal static void Row(TextWriter output, string part, string name, ApiScenario scenario)

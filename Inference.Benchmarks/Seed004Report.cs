@@ -18,10 +18,7 @@ public sealed record Seed004Report(DateTimeOffset Started, string Command, Machi
         var breakdown = string.Join(", ", Results.ModelFiles.Select(file => $"{file.Name} {BenchmarkReport.Megabytes(file.Bytes)}"));
 
         output.WriteLine();
-        output.WriteLine(string.Create(culture, $"## Seed 004 in one process {Started:yyyy-MM-dd HH:mm} UTC"));
-        output.WriteLine();
-        output.WriteLine(string.Create(culture, $"- Machine: {Machine.Cpu}, {Machine.Cores} cores, {Machine.Memory} RAM; {Machine.OperatingSystem}; {Machine.Runtime}; ONNX Runtime {Machine.OnnxRuntime}."));
-        output.WriteLine($"- Command: `{Command}`");
+        BenchmarkReport.WriteHeading(output, "Seed 004 in one process", Started, Machine, Command);
         output.WriteLine(string.Create(culture,
             $"- Models (random, seeded weights; Hugging Face folders without model.json, roberta-base's tokenizer files): {breakdown}; Σ {BenchmarkReport.Megabytes(modelBytes)}. One API process serves them and nothing else; execution provider {Results.ExecutionProvider}; StartAsync → healthy {Results.StartToReady.TotalSeconds:F1} s."));
         foreach (var answer in Results.Answers)
@@ -29,8 +26,7 @@ public sealed record Seed004Report(DateTimeOffset Started, string Command, Machi
             output.WriteLine($"- Answered: {answer}.");
         }
         output.WriteLine();
-        output.WriteLine("| part | scenario | model | concurrency | throughput (/s) | p50 ms | p95 ms | p99 ms | result |");
-        output.WriteLine("|---|---|---|---|---|---|---|---|---|");
+        BenchmarkReport.WriteTableHeader(output);
         BenchmarkReport.Row(output, "7 seed 004", "API, four models in turn (text, multi-label, zero-shot with 3 labels, embedding)", Results.Load);
 
         var goal = string.Create(culture, $"RSS ≤ 1.5 × Σ + 250 MB = {BenchmarkReport.Megabytes(goalBytes)}, i.e. ≤ {(double)goalBytes / modelBytes:F2} ×");
