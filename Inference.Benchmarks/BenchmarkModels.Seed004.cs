@@ -24,7 +24,7 @@ public sealed partial class BenchmarkModels
 
     public string Seed004ModelPath(string name) => Path.Combine(Seed004Root, name, "1", "model.onnx");
 
-    public IReadOnlyList<ModelFile> Seed004ModelFiles() => ModelFilesUnder(Seed004Root);
+    public IReadOnlyList<ModelFile> Seed004ModelFiles() => [.. ModelFilesUnder(Seed004Root).OrderBy(file => Array.IndexOf(Seed004Names, file.Name))];
 
     private async Task PrepareSeed004Async(CancellationToken cancellationToken)
     {
