@@ -50,7 +50,9 @@ public sealed class BatchJobSubmitter(
             // Not cancelled by a client that hangs up: the job exists now and must be queued in full.
             await queue.AddAsync(job.Id, items, CancellationToken.None);
         }
-        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        // Whatever the queue failed with (StackExchange.Redis also throws InvalidOperationException on a torn-down
+        // connection), a job must not stay half-created.
+        catch (Exception exception)
         {
             logger.LogWarning("Job {Job} could not be queued and was removed: {Reason}", job.Id, exception.Message);
             await store.DeleteAsync(job.Id);
@@ -73,7 +75,7 @@ public sealed class BatchJobSubmitter(
         {
             return await queue.LengthAsync();
         }
-        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        catch (Exception exception) when (exception is RedisException or TimeoutException or InvalidOperationException)
         {
             throw QueueUnreachable();
         }
