@@ -38,6 +38,12 @@ public sealed record BenchmarkOptions
     /// <summary>Also run the API with the prediction log, cache and rate limits off, for the P6 ratio (one AppHost start more).</summary>
     public bool ServingFeatures { get; init; }
 
+    /// <summary>Run only seed 004's case: four models of the seed's sizes in one API process.</summary>
+    public bool OnlySeed004 { get; init; }
+
+    /// <summary>Leave seed 004's case out (its models take several minutes to generate the first time).</summary>
+    public bool SkipSeed004 { get; init; }
+
     public bool ShowLogs { get; init; }
 
     public const string Usage = """
@@ -54,6 +60,8 @@ public sealed record BenchmarkOptions
           --overload <list>     concurrency levels of the overload rows (default 128,512; empty: none)
           --client-timeout <s>  client timeout of the overload rows (default 2)
           --serving-features    also run the API with prediction log, cache and rate limits off (one AppHost start more; P6)
+          --seed004             run only seed 004's case: its four models (3 RoBERTa-base, 1 BART-large) in one API process
+          --skip-seed004        leave seed 004's case out
           --logs                show the AppHost's and its resources' logs (to diagnose a failed start)
         """;
 
@@ -77,11 +85,15 @@ public sealed record BenchmarkOptions
                 "--overload" => options with { OverloadConcurrency = Integers(Value()) },
                 "--client-timeout" => options with { ClientTimeout = Seconds(Value()) },
                 "--serving-features" => options with { ServingFeatures = true },
+                "--seed004" => options with { OnlySeed004 = true },
+                "--skip-seed004" => options with { SkipSeed004 = true },
                 "--logs" => options with { ShowLogs = true },
                 _ => throw new ArgumentException($"Unknown option '{args[i]}'.\n{Usage}"),
             };
         }
-        return options;
+        return options.OnlySeed004 && options.SkipSeed004
+            ? throw new ArgumentException($"--seed004 and --skip-seed004 exclude each other.\n{Usage}")
+            : options;
     }
 
     /// <summary>The options as a command line, printed with the results so a run can be repeated.</summary>
@@ -102,6 +114,8 @@ public sealed record BenchmarkOptions
             (!OverloadConcurrency.SequenceEqual(defaults.OverloadConcurrency), $"--overload {string.Join(',', OverloadConcurrency)}"),
             (ClientTimeout != defaults.ClientTimeout, $"--client-timeout {SecondsText(ClientTimeout)}"),
             (ServingFeatures, "--serving-features"),
+            (OnlySeed004, "--seed004"),
+            (SkipSeed004, "--skip-seed004"),
         }.Where(option => option.Differs).Select(option => option.Argument).ToArray();
 
         const string command = "dotnet run -c Release --project Inference.Benchmarks";

@@ -42,15 +42,11 @@ public sealed partial record BenchmarkReport(
     {
         var culture = CultureInfo.InvariantCulture;
         var distilbertBytes = ModelFiles.Where(file => file.Name == TextModel).Sum(file => file.Bytes);
-        output.WriteLine(string.Create(culture, $"## Results {Started:yyyy-MM-dd HH:mm} UTC"));
-        output.WriteLine();
-        output.WriteLine(string.Create(culture, $"- Machine: {Machine.Cpu}, {Machine.Cores} cores, {Machine.Memory} RAM; {Machine.OperatingSystem}; {Machine.Runtime}; ONNX Runtime {Machine.OnnxRuntime}."));
-        output.WriteLine($"- Command: `{Command}`");
+        WriteHeading(output, "Results", Started, Machine, Command);
         output.WriteLine(string.Create(culture,
             $"- Workload: DistilBERT-shaped model ({Megabytes(distilbertBytes)}, random weights), every text {Raw.SequenceLength} tokens and different from every other; raw rows: CPU, {Raw.IntraOpThreads} intra-op threads, all graph optimizations; API execution provider: {Product.ExecutionProvider}; padding check (same text with 8 masked pads): max logit change {Raw.PaddingLogitDifference:E1}; during the raw sweep the machine was busy {Raw.Cpu.MachineCores:F2} cores, {Raw.Cpu.ProcessCores:F2} of them in the sweep."));
         output.WriteLine();
-        output.WriteLine("| part | scenario | model | concurrency | throughput (/s) | p50 ms | p95 ms | p99 ms | result |");
-        output.WriteLine("|---|---|---|---|---|---|---|---|---|");
+        WriteTableHeader(output);
 
         var best = Raw.Best;
         foreach (var batch in Raw.Batches)
@@ -100,7 +96,22 @@ public sealed partial record BenchmarkReport(
         WriteOverloadRatios(output, Api.Where(scenario => scenario.Model == TextModel).Select(scenario => scenario.Load.Goodput).DefaultIfEmpty(0).Max());
     }
 
-    private static void Row(TextWriter output, string part, string name, ApiScenario scenario)
+    /// <summary>A section's heading with the machine and the command that gave its numbers.</summary>
+    internal static void WriteHeading(TextWriter output, string title, DateTimeOffset started, MachineDescription machine, string command)
+    {
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"## {title} {started:yyyy-MM-dd HH:mm} UTC"));
+        output.WriteLine();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"- Machine: {machine.Cpu}, {machine.Cores} cores, {machine.Memory} RAM; {machine.OperatingSystem}; {machine.Runtime}; ONNX Runtime {machine.OnnxRuntime}."));
+        output.WriteLine($"- Command: `{command}`");
+    }
+
+    internal static void WriteTableHeader(TextWriter output)
+    {
+        output.WriteLine("| part | scenario | model | concurrency | throughput (/s) | p50 ms | p95 ms | p99 ms | result |");
+        output.WriteLine("|---|---|---|---|---|---|---|---|---|");
+    }
+
+    internal static void Row(TextWriter output, string part, string name, ApiScenario scenario)
     {
         var load = scenario.Load;
         var note = string.Create(CultureInfo.InvariantCulture,
@@ -116,7 +127,7 @@ public sealed partial record BenchmarkReport(
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"| {part} | {scenario} | {model} | {concurrency} | {throughput:F1} | {latency.P50Ms:F1} | {latency.P95Ms:F1} | {latency.P99Ms:F1} | {note} |"));
 
-    private static void Ratio(TextWriter output, string name, string meaning, double? value, string format, string goal, Func<double, bool>? meetsGoal)
+    internal static void Ratio(TextWriter output, string name, string meaning, double? value, string format, string goal, Func<double, bool>? meetsGoal)
     {
         var shown = value is { } measured ? measured.ToString(format, CultureInfo.InvariantCulture) : "n/a";
         var verdict = meetsGoal is null
@@ -125,5 +136,5 @@ public sealed partial record BenchmarkReport(
         output.WriteLine($"| 4 ratio | {name}: {meaning} | | | | | | | **{shown}** ({verdict}) |");
     }
 
-    private static string Megabytes(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1e6:F1} MB");
+    internal static string Megabytes(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1e6:F1} MB");
 }

@@ -6,7 +6,7 @@ namespace Inference.Benchmarks;
 /// that reuses the data folder, as a developer's second <c>dotnet run</c> would. The Python peer and the API also run
 /// the overload rows: far past saturation, with a client timeout.
 /// </summary>
-public sealed class BenchmarkRun(BenchmarkOptions options, BenchmarkModels models, ReviewTexts texts)
+public sealed partial class BenchmarkRun(BenchmarkOptions options, BenchmarkModels models, ReviewTexts texts)
 {
     private const string DistilBert = "distilbert";
     private const string Sentiment = "sentiment";
