@@ -39,8 +39,10 @@ else
 var dashboard = builder.AddProject<Projects.Inference_Dashboard>("inference-dashboard")
     .WithReferenceEnvironment(ReferenceEnvironmentInjectionFlags.ServiceDiscovery | ReferenceEnvironmentInjectionFlags.ConnectionString)
     .WithReference(api).WaitFor(api)
-    // Sign-in cookies are protected by a key ring kept in Redis (embedded mode: a folder), so they survive restarts and work on every replica.
+    // Sign-in cookies are protected by a key ring kept in Redis (embedded mode: a folder), so they survive restarts and
+    // work on every replica; the ring is sealed with a secret of the console's own before it is stored.
     .WithKeyRingStore(infrastructure)
+    .WithEnvironment("Console__DataProtection__KeyRingSecret", builder.AddConsoleKeyRingSecret())
     .WithExternalHttpEndpoints()
     .WithHttpProbe(ProbeType.Readiness, "/health", endpointName: "http")
     .WithHttpProbe(ProbeType.Liveness, "/alive", endpointName: "http");

@@ -47,6 +47,23 @@ public static class ApiProcess
         return value is null ? 0 : long.Parse(value, CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// Starts <c>VmHWM</c> again from the current resident size (Linux's <c>clear_refs</c> 5), so a later reading is the
+    /// peak of what follows, not of loading; false where the kernel or permissions do not allow it.
+    /// </summary>
+    public static bool ResetPeakResident(int processId)
+    {
+        try
+        {
+            File.WriteAllText($"/proc/{processId}/clear_refs", "5");
+            return true;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     private static bool IsLauncher(string commandLine) =>
         commandLine.Split(' ').Take(2).Any(argument => argument == "run");
 

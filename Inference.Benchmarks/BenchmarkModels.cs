@@ -8,9 +8,9 @@ public sealed record ModelFile(string Name, long Bytes);
 /// <summary>
 /// Where the benchmark's models are: the repository's own (<c>models/</c>) and a model repository in the ignored
 /// <c>.cache/benchmark-models</c> folder holding the generated DistilBERT-shaped model and MobileNetV2, linked
-/// from the shared reference models.
+/// from the shared reference models, and in its <c>seed004</c> folder (a model root of its own) seed 004's four models.
 /// </summary>
-public sealed class BenchmarkModels
+public sealed partial class BenchmarkModels
 {
     private const string SystemPython = "/usr/bin/python3";
     private const string GeneratorScript = "Inference.Benchmarks/make_distilbert.py";
@@ -34,47 +34,68 @@ public sealed class BenchmarkModels
 
     public string DistilBertVocabulary => Path.Combine(CacheRoot, "distilbert", "1", "vocab.txt");
 
+    public string SentimentVocabulary => Path.Combine(RepositoryRoot, "models", "sentiment", "1", "vocab.txt");
+
     public string GoldfishPhoto => Path.Combine(SharedModels, "test-images", "goldfish.jpg");
 
     private string SharedMobileNet => Path.Combine(SharedModels, "mobilenetv2-12-int8");
 
-    /// <summary>Finds the repository and makes sure both cached models exist, generating what is missing.</summary>
-    public static async Task<BenchmarkModels> PrepareAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Finds the repository and makes sure the cached models the run needs exist, generating what is missing: the
+    /// DistilBERT-shaped model and MobileNetV2 for the main rows, seed 004's four models for its case.
+    /// </summary>
+    public static async Task<BenchmarkModels> PrepareAsync(BenchmarkOptions options, CancellationToken cancellationToken)
     {
         var models = new BenchmarkModels(FindRepositoryRoot());
-        if (!File.Exists(models.DistilBertModel))
+        if (!options.OnlySeed004)
         {
-            await models.GenerateDistilBertAsync(cancellationToken);
+            if (!File.Exists(models.DistilBertModel))
+            {
+                await models.GenerateAsync("the DistilBERT-shaped model", GeneratorScript, models.CacheRoot, [models.DistilBertModel], cancellationToken);
+            }
+            models.LinkMobileNet();
         }
-        models.LinkMobileNet();
+        if (!options.SkipSeed004)
+        {
+            await models.PrepareSeed004Async(cancellationToken);
+        }
         return models;
     }
 
     /// <summary>The ONNX files the API loads from both roots (sentiment, digits, distilbert, mobilenet), sizes of link targets.</summary>
-    public IReadOnlyList<ModelFile> ServedModelFiles() =>
-        [.. new[] { Path.Combine(RepositoryRoot, "models"), CacheRoot }
-            .SelectMany(root => Directory.EnumerateFiles(root, "model.onnx", SearchOption.AllDirectories))
-            .Select(path => new FileInfo(path))
+    public IReadOnlyList<ModelFile> ServedModelFiles() => ModelFilesUnder(Path.Combine(RepositoryRoot, "models"), CacheRoot);
+
+    /// <summary>
+    /// <c>&lt;root&gt;/&lt;model&gt;/&lt;version&gt;/model.onnx</c>, as the API finds them (so the seed004 root inside the cache
+    /// root is not counted with it), with the sizes of link targets.
+    /// </summary>
+    private static ModelFile[] ModelFilesUnder(params string[] roots) =>
+        [.. roots
+            .SelectMany(Directory.EnumerateDirectories)
+            .SelectMany(Directory.EnumerateDirectories)
+            .Select(version => new FileInfo(Path.Combine(version, "model.onnx")))
+            .Where(file => file.Exists)
             .Select(file => new ModelFile(
                 file.Directory!.Parent!.Name,
                 file.LinkTarget is null ? file.Length : ((FileInfo)file.ResolveLinkTarget(returnFinalTarget: true)!).Length))];
 
-    private async Task GenerateDistilBertAsync(CancellationToken cancellationToken)
+    /// <summary>Runs a generator script with Debian's Python; <paramref name="outputs"/> must exist afterwards.</summary>
+    private async Task GenerateAsync(string what, string script, string outputRoot, IReadOnlyList<string> outputs, CancellationToken cancellationToken)
     {
-        var command = $"{SystemPython} {GeneratorScript}";
+        var command = $"{SystemPython} {script}";
         if (!File.Exists(SystemPython))
         {
             throw new InvalidOperationException(
-                $"{DistilBertModel} is missing. Generate it with '{command}' (needs PyTorch 1.13 and onnx: Debian's python3-torch python3-onnx).");
+                $"{outputs[0]} is missing. Generate it with '{command}' (needs PyTorch 1.13 and onnx: Debian's python3-torch python3-onnx).");
         }
 
-        Console.Error.WriteLine($"Generating the DistilBERT-shaped model: {command}");
+        Console.Error.WriteLine($"Generating {what}: {command}");
         // Its progress goes to standard error with ours: standard output carries the results table only.
-        var start = new ProcessStartInfo(SystemPython, [GeneratorScript, CacheRoot]) { WorkingDirectory = RepositoryRoot, RedirectStandardOutput = true };
+        var start = new ProcessStartInfo(SystemPython, [script, outputRoot]) { WorkingDirectory = RepositoryRoot, RedirectStandardOutput = true };
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"'{command}' did not start.");
         Console.Error.Write(await process.StandardOutput.ReadToEndAsync(cancellationToken));
         await process.WaitForExitAsync(cancellationToken);
-        if (process.ExitCode != 0 || !File.Exists(DistilBertModel))
+        if (process.ExitCode != 0 || !outputs.All(File.Exists))
         {
             throw new InvalidOperationException($"'{command}' failed (exit code {process.ExitCode}); run it by hand to see why.");
         }

@@ -26,8 +26,23 @@ public sealed record BenchmarkOptions
 
     public bool SkipSeedsPattern { get; init; }
 
+    /// <summary>Leave out the real Python stack (python_peer/serve.py); P3 is then not computed.</summary>
+    public bool SkipPython { get; init; }
+
+    /// <summary>Concurrency levels of the overload rows (far past saturation), on the API and the Python peer.</summary>
+    public IReadOnlyList<int> OverloadConcurrency { get; init; } = [128, 512];
+
+    /// <summary>How long a client of the overload rows waits before it gives up on a request.</summary>
+    public TimeSpan ClientTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Also run the API with the prediction log, cache and rate limits off, for the P6 ratio (one AppHost start more).</summary>
     public bool ServingFeatures { get; init; }
+
+    /// <summary>Run only seed 004's case: four models of the seed's sizes in one API process.</summary>
+    public bool OnlySeed004 { get; init; }
+
+    /// <summary>Leave seed 004's case out (its models take several minutes to generate the first time).</summary>
+    public bool SkipSeed004 { get; init; }
 
     public bool ShowLogs { get; init; }
 
@@ -40,8 +55,13 @@ public sealed record BenchmarkOptions
           --concurrency <list>  API concurrency levels on DistilBERT (default 1,8,32)
           --high <n>            concurrency of the seeds' pattern, sentiment and MobileNetV2 rows (default 32)
           --text-bodies <n>     distinct text bodies prepared (default 150000)
-          --skip-seeds          leave out the seeds' pattern (one AppHost start less; P3 is not computed)
+          --skip-seeds          leave out the seeds' pattern (one AppHost start less)
+          --skip-python         leave out the real Python stack (FastAPI + uvicorn + PyTorch; P3 is not computed)
+          --overload <list>     concurrency levels of the overload rows (default 128,512; empty: none)
+          --client-timeout <s>  client timeout of the overload rows (default 2)
           --serving-features    also run the API with prediction log, cache and rate limits off (one AppHost start more; P6)
+          --seed004             run only seed 004's case: its four models (3 RoBERTa-base, 1 BART-large) in one API process
+          --skip-seed004        leave seed 004's case out
           --logs                show the AppHost's and its resources' logs (to diagnose a failed start)
         """;
 
@@ -61,12 +81,19 @@ public sealed record BenchmarkOptions
                 "--high" => options with { HighConcurrency = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--text-bodies" => options with { TextBodies = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--skip-seeds" => options with { SkipSeedsPattern = true },
+                "--skip-python" => options with { SkipPython = true },
+                "--overload" => options with { OverloadConcurrency = Integers(Value()) },
+                "--client-timeout" => options with { ClientTimeout = Seconds(Value()) },
                 "--serving-features" => options with { ServingFeatures = true },
+                "--seed004" => options with { OnlySeed004 = true },
+                "--skip-seed004" => options with { SkipSeed004 = true },
                 "--logs" => options with { ShowLogs = true },
                 _ => throw new ArgumentException($"Unknown option '{args[i]}'.\n{Usage}"),
             };
         }
-        return options;
+        return options.OnlySeed004 && options.SkipSeed004
+            ? throw new ArgumentException($"--seed004 and --skip-seed004 exclude each other.\n{Usage}")
+            : options;
     }
 
     /// <summary>The options as a command line, printed with the results so a run can be repeated.</summary>
@@ -83,7 +110,12 @@ public sealed record BenchmarkOptions
             (HighConcurrency != defaults.HighConcurrency, $"--high {HighConcurrency}"),
             (TextBodies != defaults.TextBodies, $"--text-bodies {TextBodies}"),
             (SkipSeedsPattern, "--skip-seeds"),
+            (SkipPython, "--skip-python"),
+            (!OverloadConcurrency.SequenceEqual(defaults.OverloadConcurrency), $"--overload {string.Join(',', OverloadConcurrency)}"),
+            (ClientTimeout != defaults.ClientTimeout, $"--client-timeout {SecondsText(ClientTimeout)}"),
             (ServingFeatures, "--serving-features"),
+            (OnlySeed004, "--seed004"),
+            (SkipSeed004, "--skip-seed004"),
         }.Where(option => option.Differs).Select(option => option.Argument).ToArray();
 
         const string command = "dotnet run -c Release --project Inference.Benchmarks";

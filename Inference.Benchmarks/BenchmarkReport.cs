@@ -16,7 +16,7 @@ public sealed record SystemMeasurements(
     long PeakResidentBytes);
 
 /// <summary>Everything one run measured, written as one markdown table with the machine and the command.</summary>
-public sealed record BenchmarkReport(
+public sealed partial record BenchmarkReport(
     DateTimeOffset Started,
     string Command,
     MachineDescription Machine,
@@ -30,19 +30,23 @@ public sealed record BenchmarkReport(
 {
     private const string TextModel = "distilbert";
 
+    /// <summary>The real Python stack's rows; null when it was skipped.</summary>
+    public PeerResults? Python { get; init; }
+
+    /// <summary>The API's overload rows (past saturation, with <see cref="ClientTimeout"/>).</summary>
+    public IReadOnlyList<ApiScenario> Overload { get; init; } = [];
+
+    public TimeSpan ClientTimeout { get; init; }
+
     public void Write(TextWriter output)
     {
         var culture = CultureInfo.InvariantCulture;
         var distilbertBytes = ModelFiles.Where(file => file.Name == TextModel).Sum(file => file.Bytes);
-        output.WriteLine(string.Create(culture, $"## Results {Started:yyyy-MM-dd HH:mm} UTC"));
-        output.WriteLine();
-        output.WriteLine(string.Create(culture, $"- Machine: {Machine.Cpu}, {Machine.Cores} cores, {Machine.Memory} RAM; {Machine.OperatingSystem}; {Machine.Runtime}; ONNX Runtime {Machine.OnnxRuntime}."));
-        output.WriteLine($"- Command: `{Command}`");
+        WriteHeading(output, "Results", Started, Machine, Command);
         output.WriteLine(string.Create(culture,
             $"- Workload: DistilBERT-shaped model ({Megabytes(distilbertBytes)}, random weights), every text {Raw.SequenceLength} tokens and different from every other; raw rows: CPU, {Raw.IntraOpThreads} intra-op threads, all graph optimizations; API execution provider: {Product.ExecutionProvider}; padding check (same text with 8 masked pads): max logit change {Raw.PaddingLogitDifference:E1}; during the raw sweep the machine was busy {Raw.Cpu.MachineCores:F2} cores, {Raw.Cpu.ProcessCores:F2} of them in the sweep."));
         output.WriteLine();
-        output.WriteLine("| part | scenario | model | concurrency | throughput (/s) | p50 ms | p95 ms | p99 ms | result |");
-        output.WriteLine("|---|---|---|---|---|---|---|---|---|");
+        WriteTableHeader(output);
 
         var best = Raw.Best;
         foreach (var batch in Raw.Batches)
@@ -54,10 +58,15 @@ public sealed record BenchmarkReport(
         {
             Row(output, "2 seeds' pattern", "API, no batching, global lock", SeedsPattern);
         }
+        foreach (var scenario in Python?.Scenarios ?? [])
+        {
+            Row(output, "2 Python peer", "FastAPI + uvicorn + PyTorch, one at a time under a lock", scenario);
+        }
         foreach (var scenario in Api)
         {
             Row(output, "3 API", "API, dynamic batching", scenario);
         }
+        WriteOverloadRows(output);
 
         if (FeaturesOff is not null)
         {
@@ -68,8 +77,7 @@ public sealed record BenchmarkReport(
         var single = Api.FirstOrDefault(scenario => scenario.Model == TextModel && scenario.Load.Concurrency == 1);
         Ratio(output, "P1", $"API c{high?.Load.Concurrency} throughput / raw best batch", high is null ? null : high.Load.Throughput / best.ItemsPerSecond, "F2", "≥ 0.9", value => value >= 0.9);
         Ratio(output, "P2", "API c1 p50 − raw batch-1 p50 (ms)", single is null ? null : single.Load.Latency.P50Ms - Raw.BatchOne.Latency.P50Ms, "F2", "≤ 1 ms", value => value <= 1);
-        Ratio(output, "P3", SeedsPattern is null ? "API / seeds' pattern throughput (seeds' pattern skipped)" : $"API c{high?.Load.Concurrency} / seeds' pattern c{SeedsPattern.Load.Concurrency} throughput",
-            high is null || SeedsPattern is null ? null : high.Load.Throughput / SeedsPattern.Load.Throughput, "F2", "no goal; higher is better", null);
+        WritePythonRatios(output, high, single);
 
         var modelBytes = ModelFiles.Sum(file => file.Bytes);
         var breakdown = string.Join(", ", ModelFiles.Select(file => $"{file.Name} {Megabytes(file.Bytes)}"));
@@ -85,9 +93,25 @@ public sealed record BenchmarkReport(
                 ? "API throughput with / without prediction log, cache and rate limits (not run; --serving-features)"
                 : $"API {FeaturesOff.Model} c{FeaturesOff.Load.Concurrency} throughput with / without prediction log, cache and rate limits (every text distinct: cache misses)",
             sentiment is null || FeaturesOff is null ? null : sentiment.Load.Throughput / FeaturesOff.Load.Throughput, "F2", "no goal; near 1 is better", null);
+        WriteOverloadRatios(output, Api.Where(scenario => scenario.Model == TextModel).Select(scenario => scenario.Load.Goodput).DefaultIfEmpty(0).Max());
     }
 
-    private static void Row(TextWriter output, string part, string name, ApiScenario scenario)
+    /// <summary>A section's heading with the machine and the command that gave its numbers.</summary>
+    internal static void WriteHeading(TextWriter output, string title, DateTimeOffset started, MachineDescription machine, string command)
+    {
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"## {title} {started:yyyy-MM-dd HH:mm} UTC"));
+        output.WriteLine();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"- Machine: {machine.Cpu}, {machine.Cores} cores, {machine.Memory} RAM; {machine.OperatingSystem}; {machine.Runtime}; ONNX Runtime {machine.OnnxRuntime}."));
+        output.WriteLine($"- Command: `{command}`");
+    }
+
+    internal static void WriteTableHeader(TextWriter output)
+    {
+        output.WriteLine("| part | scenario | model | concurrency | throughput (/s) | p50 ms | p95 ms | p99 ms | result |");
+        output.WriteLine("|---|---|---|---|---|---|---|---|---|");
+    }
+
+    internal static void Row(TextWriter output, string part, string name, ApiScenario scenario)
     {
         var load = scenario.Load;
         var note = string.Create(CultureInfo.InvariantCulture,
@@ -103,7 +127,7 @@ public sealed record BenchmarkReport(
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"| {part} | {scenario} | {model} | {concurrency} | {throughput:F1} | {latency.P50Ms:F1} | {latency.P95Ms:F1} | {latency.P99Ms:F1} | {note} |"));
 
-    private static void Ratio(TextWriter output, string name, string meaning, double? value, string format, string goal, Func<double, bool>? meetsGoal)
+    internal static void Ratio(TextWriter output, string name, string meaning, double? value, string format, string goal, Func<double, bool>? meetsGoal)
     {
         var shown = value is { } measured ? measured.ToString(format, CultureInfo.InvariantCulture) : "n/a";
         var verdict = meetsGoal is null
@@ -112,5 +136,5 @@ public sealed record BenchmarkReport(
         output.WriteLine($"| 4 ratio | {name}: {meaning} | | | | | | | **{shown}** ({verdict}) |");
     }
 
-    private static string Megabytes(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1e6:F1} MB");
+    internal static string Megabytes(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1e6:F1} MB");
 }

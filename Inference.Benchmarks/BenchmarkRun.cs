@@ -1,11 +1,12 @@
 namespace Inference.Benchmarks;
 
 /// <summary>
-/// One benchmark run, in order: the raw ONNX Runtime sweep (nothing else running), the seeds' pattern on its own
-/// AppHost, then the product's API on a second AppHost start that reuses the data folder, as a developer's
-/// second <c>dotnet run</c> would.
+/// One benchmark run, in order: the raw ONNX Runtime sweep (nothing else running), the real Python stack
+/// (<see cref="PythonPeer"/>), the seeds' pattern on its own AppHost, then the product's API on a second AppHost start
+/// that reuses the data folder, as a developer's second <c>dotnet run</c> would. The Python peer and the API also run
+/// the overload rows: far past saturation, with a client timeout.
 /// </summary>
-public sealed class BenchmarkRun(BenchmarkOptions options, BenchmarkModels models, ReviewTexts texts)
+public sealed partial class BenchmarkRun(BenchmarkOptions options, BenchmarkModels models, ReviewTexts texts)
 {
     private const string DistilBert = "distilbert";
     private const string Sentiment = "sentiment";
@@ -40,6 +41,13 @@ public sealed class BenchmarkRun(BenchmarkOptions options, BenchmarkModels model
         // The sweep's session is gone; return its memory before the API starts beside this process.
         GC.Collect();
 
+        PeerResults? python = null;
+        if (!options.SkipPython)
+        {
+            Console.Error.WriteLine("Python peer (FastAPI + uvicorn + PyTorch, one request at a time under a lock):");
+            python = await RunPythonPeerAsync(cancellationToken);
+        }
+
         var dataDirectory = CreateDataDirectory();
         try
         {
@@ -52,7 +60,7 @@ public sealed class BenchmarkRun(BenchmarkOptions options, BenchmarkModels model
             }
 
             Console.Error.WriteLine("Product API (dynamic batching):");
-            var (api, product) = await RunProductAsync(dataDirectory, freshDataDirectory: firstStart is null, cancellationToken);
+            var (api, overload, product) = await RunProductAsync(dataDirectory, freshDataDirectory: firstStart is null, cancellationToken);
             ApiScenario? featuresOff = null;
             if (options.ServingFeatures)
             {
@@ -61,7 +69,12 @@ public sealed class BenchmarkRun(BenchmarkOptions options, BenchmarkModels model
             }
 
             return new BenchmarkReport(started, options.ToCommandLine(), MachineDescription.Current(), raw, models.ServedModelFiles(),
-                seedsPattern, api, product, firstStart, featuresOff);
+                seedsPattern, api, product, firstStart, featuresOff)
+            {
+                Python = python,
+                Overload = overload,
+                ClientTimeout = options.ClientTimeout,
+            };
         }
         finally
         {
@@ -79,7 +92,29 @@ public sealed class BenchmarkRun(BenchmarkOptions options, BenchmarkModels model
         return (scenario, system.CreateToReady);
     }
 
-    private async Task<(IReadOnlyList<ApiScenario> Scenarios, SystemMeasurements System)> RunProductAsync(
+    /// <summary>The Python peer on the same texts at c1, the high concurrency and the overload levels.</summary>
+    private async Task<PeerResults> RunPythonPeerAsync(CancellationToken cancellationToken)
+    {
+        await using var peer = await PythonPeer.StartAsync(models, cancellationToken);
+        Console.Error.WriteLine($"  ready in {peer.StartToReady.TotalSeconds:F1} s, process {peer.ProcessId}");
+        // Its own numbering: it has no cache, and the API's rows must not meet these texts in the API's cache either.
+        var bodies = texts.SerializeBodies(DistilBert, firstIndex: 4L * options.TextBodies, options.TextBodies);
+        var requests = DistinctRequests.Text(peer.Endpoint, bodies);
+        using var load = new LoadGenerator();
+        var scenarios = new List<ApiScenario>();
+        foreach (var concurrency in new[] { 1, options.HighConcurrency }.Distinct())
+        {
+            scenarios.Add(await MeasureAsync(load, peer.ProcessId, requests, DistilBert, concurrency, null, cancellationToken));
+        }
+        var overload = new List<ApiScenario>();
+        foreach (var concurrency in options.OverloadConcurrency)
+        {
+            overload.Add(await MeasureAsync(load, peer.ProcessId, requests, DistilBert, concurrency, options.ClientTimeout, cancellationToken));
+        }
+        return new PeerResults(scenarios, overload, peer.StartToReady);
+    }
+
+    private async Task<(IReadOnlyList<ApiScenario> Scenarios, IReadOnlyList<ApiScenario> Overload, SystemMeasurements System)> RunProductAsync(
         string dataDirectory, bool freshDataDirectory, CancellationToken cancellationToken)
     {
         await using var system = await StartAsync(dataDirectory, ProductSettings, cancellationToken);
@@ -101,8 +136,13 @@ public sealed class BenchmarkRun(BenchmarkOptions options, BenchmarkModels model
             load, system, DistinctRequests.Text(system.ApiEndpoint, sentimentBodies), Sentiment, options.HighConcurrency, cancellationToken));
         scenarios.Add(await MeasureAsync(
             load, system, DistinctRequests.Image(system.ApiEndpoint, MobileNet, models.GoldfishPhoto, firstIndex: 0), MobileNet, options.HighConcurrency, cancellationToken));
+        var overload = new List<ApiScenario>();
+        foreach (var concurrency in options.OverloadConcurrency)
+        {
+            overload.Add(await MeasureAsync(load, system.ApiProcessId, distilbertRequests, DistilBert, concurrency, options.ClientTimeout, cancellationToken));
+        }
 
-        return (scenarios, new SystemMeasurements(
+        return (scenarios, overload, new SystemMeasurements(
             system.CreateToReady, system.StartToReady, freshDataDirectory, provider, residentAtReady, system.PeakResidentBytes()));
     }
 
@@ -123,13 +163,17 @@ public sealed class BenchmarkRun(BenchmarkOptions options, BenchmarkModels model
         return system;
     }
 
-    private async Task<ApiScenario> MeasureAsync(
-        LoadGenerator load, RunningSystem system, Func<HttpRequestMessage> requests, string model, int concurrency, CancellationToken cancellationToken)
+    private Task<ApiScenario> MeasureAsync(
+        LoadGenerator load, RunningSystem system, Func<HttpRequestMessage> requests, string model, int concurrency, CancellationToken cancellationToken) =>
+        MeasureAsync(load, system.ApiProcessId, requests, model, concurrency, null, cancellationToken);
+
+    private async Task<ApiScenario> MeasureAsync(LoadGenerator load, int serverProcessId, Func<HttpRequestMessage> requests, string model, int concurrency,
+        TimeSpan? clientTimeout, CancellationToken cancellationToken)
     {
-        var cpu = CpuMeter.Start(system.ApiProcessId);
-        var result = await load.RunAsync(requests, concurrency, options.Warmup, options.Duration, cancellationToken);
+        var cpu = CpuMeter.Start(serverProcessId);
+        var result = await load.RunAsync(requests, concurrency, options.Warmup, options.Duration, cancellationToken, clientTimeout);
         var cpuShare = cpu.Stop();
-        Console.Error.WriteLine($"  {model} c{concurrency}: {result.Throughput:F1} req/s, p50 {result.Latency.P50Ms:F1} ms, p99 {result.Latency.P99Ms:F1} ms, {result.Failures} failed, {result.CacheHits} cached; API {cpuShare.ProcessCores:F2} cores, machine {cpuShare.MachineCores:F2} cores");
+        Console.Error.WriteLine($"  {model} c{concurrency}: {result.Throughput:F1} req/s ({result.Goodput:F1} good), p50 {result.Latency.P50Ms:F1} ms, p99 {result.Latency.P99Ms:F1} ms, {result.Failures} failed ({result.Refused} refused, {result.Timeouts} timed out), {result.CacheHits} cached; server {cpuShare.ProcessCores:F2} cores, machine {cpuShare.MachineCores:F2} cores");
         return new ApiScenario(model, result, cpuShare);
     }
 

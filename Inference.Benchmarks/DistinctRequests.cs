@@ -14,9 +14,12 @@ public static class DistinctRequests
     /// JSON text requests, one pre-serialized body each. Past the end of <paramref name="bodies"/> they wrap around,
     /// which the results show as cache hits.
     /// </summary>
-    public static Func<HttpRequestMessage> Text(Uri apiBase, byte[][] bodies)
+    public static Func<HttpRequestMessage> Text(Uri apiBase, byte[][] bodies) => Json(apiBase, "api/predict/text", bodies);
+
+    /// <summary>As <see cref="Text"/>, to any JSON route (zero-shot, embeddings).</summary>
+    public static Func<HttpRequestMessage> Json(Uri apiBase, string path, byte[][] bodies)
     {
-        var route = new Uri(apiBase, "api/predict/text");
+        var route = new Uri(apiBase, path);
         var next = -1L;
         return () =>
         {
@@ -25,6 +28,13 @@ public static class DistinctRequests
             content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
             return new HttpRequestMessage(HttpMethod.Post, route) { Content = content, Version = HttpVersion.Version11 };
         };
+    }
+
+    /// <summary>Takes turns among several request factories, so one load mixes models and routes.</summary>
+    public static Func<HttpRequestMessage> RoundRobin(IReadOnlyList<Func<HttpRequestMessage>> factories)
+    {
+        var next = -1L;
+        return () => factories[(int)(Interlocked.Increment(ref next) % factories.Count)]();
     }
 
     /// <summary>

@@ -4,11 +4,27 @@ using System.Net;
 namespace Inference.Benchmarks;
 
 /// <summary>Throughput and latency of one measured scenario.</summary>
+/// <param name="Failures">Every answer that was not a success, refusals and client timeouts included.</param>
+/// <param name="Refused">503 answers: load shed by admission control.</param>
+/// <param name="Timeouts">Requests the client gave up on (the scenario's client timeout).</param>
+/// <param name="SuccessLatency">Latency of the successful answers only.</param>
+/// <param name="RefusalLatency">Latency of the 503 answers only: how fast a refusal comes back.</param>
 /// <param name="GeneratorCores">CPU the load generator itself used, in cores, averaged over warm-up and measurement.</param>
 public sealed record LoadResult(
     int Concurrency, int Requests, int Failures, int CacheHits, double Seconds, LatencySummary Latency, string? FirstFailure, double GeneratorCores)
 {
+    public int Refused { get; init; }
+
+    public int Timeouts { get; init; }
+
+    public LatencySummary SuccessLatency { get; init; } = LatencySummary.From([]);
+
+    public LatencySummary RefusalLatency { get; init; } = LatencySummary.From([]);
+
     public double Throughput => Requests / Seconds;
+
+    /// <summary>Successful answers per second.</summary>
+    public double Goodput => (Requests - Failures) / Seconds;
 }
 
 /// <summary>
@@ -34,10 +50,12 @@ public sealed class LoadGenerator : IDisposable
 
     /// <summary>
     /// Runs <paramref name="concurrency"/> workers for the warm-up, then records every request that starts within
-    /// <paramref name="duration"/>. Throughput counts those requests over the time until the last one answered.
+    /// <paramref name="duration"/>. Throughput counts those requests over the time until the last one answered. With a
+    /// <paramref name="clientTimeout"/>, a request unanswered by then is abandoned and counted as a client timeout.
     /// </summary>
     public async Task<LoadResult> RunAsync(
-        Func<HttpRequestMessage> createRequest, int concurrency, TimeSpan warmup, TimeSpan duration, CancellationToken cancellationToken)
+        Func<HttpRequestMessage> createRequest, int concurrency, TimeSpan warmup, TimeSpan duration, CancellationToken cancellationToken,
+        TimeSpan? clientTimeout = null)
     {
         using var self = Process.GetCurrentProcess();
         var cpuBefore = self.TotalProcessorTime;
@@ -45,7 +63,7 @@ public sealed class LoadGenerator : IDisposable
         var measureFrom = began + (long)(warmup.TotalSeconds * Stopwatch.Frequency);
         var stopAt = measureFrom + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         var workers = Enumerable.Range(0, concurrency)
-            .Select(_ => Task.Run(() => WorkAsync(createRequest, measureFrom, stopAt, cancellationToken), cancellationToken))
+            .Select(_ => Task.Run(() => WorkAsync(createRequest, measureFrom, stopAt, clientTimeout, cancellationToken), cancellationToken))
             .ToArray();
         var records = await Task.WhenAll(workers);
         self.Refresh();
@@ -62,10 +80,17 @@ public sealed class LoadGenerator : IDisposable
             seconds,
             LatencySummary.From(latencies),
             records.Select(record => record.FirstFailure).FirstOrDefault(failure => failure is not null),
-            generatorCores);
+            generatorCores)
+        {
+            Refused = records.Sum(record => record.RefusedLatenciesMs.Count),
+            Timeouts = records.Sum(record => record.Timeouts),
+            SuccessLatency = LatencySummary.From([.. records.SelectMany(record => record.SuccessLatenciesMs)]),
+            RefusalLatency = LatencySummary.From([.. records.SelectMany(record => record.RefusedLatenciesMs)]),
+        };
     }
 
-    private async Task<WorkerRecord> WorkAsync(Func<HttpRequestMessage> createRequest, long measureFrom, long stopAt, CancellationToken cancellationToken)
+    private async Task<WorkerRecord> WorkAsync(
+        Func<HttpRequestMessage> createRequest, long measureFrom, long stopAt, TimeSpan? clientTimeout, CancellationToken cancellationToken)
     {
         var record = new WorkerRecord();
         while (!cancellationToken.IsCancellationRequested)
@@ -79,13 +104,21 @@ public sealed class LoadGenerator : IDisposable
 
             string? failure = null;
             var cached = false;
+            var refused = false;
+            var timedOut = false;
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            if (clientTimeout is { } limit)
+            {
+                deadline.CancelAfter(limit);
+            }
             try
             {
-                using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
-                var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+                using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseContentRead, deadline.Token);
+                var body = await response.Content.ReadAsByteArrayAsync(deadline.Token);
                 if (!response.IsSuccessStatusCode)
                 {
                     failure = $"{(int)response.StatusCode} {System.Text.Encoding.UTF8.GetString(body)}";
+                    refused = response.StatusCode == HttpStatusCode.ServiceUnavailable;
                 }
                 cached = body.AsSpan().IndexOf(CachedFlag) >= 0;
             }
@@ -93,13 +126,21 @@ public sealed class LoadGenerator : IDisposable
             {
                 failure = exception.Message;
             }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                failure = $"client timeout after {clientTimeout?.TotalSeconds:0.#} s";
+                timedOut = true;
+            }
 
             var answered = Stopwatch.GetTimestamp();
             if (sent < measureFrom)
             {
                 continue;
             }
-            record.LatenciesMs.Add(Stopwatch.GetElapsedTime(sent, answered).TotalMilliseconds);
+            var latencyMs = Stopwatch.GetElapsedTime(sent, answered).TotalMilliseconds;
+            record.LatenciesMs.Add(latencyMs);
+            (failure is null ? record.SuccessLatenciesMs : refused ? record.RefusedLatenciesMs : null)?.Add(latencyMs);
+            record.Timeouts += timedOut ? 1 : 0;
             record.LastAnswerTimestamp = answered;
             record.CacheHits += cached ? 1 : 0;
             if (failure is not null)
@@ -116,6 +157,12 @@ public sealed class LoadGenerator : IDisposable
     private sealed class WorkerRecord
     {
         public List<double> LatenciesMs { get; } = new(capacity: 4096);
+
+        public List<double> SuccessLatenciesMs { get; } = new(capacity: 4096);
+
+        public List<double> RefusedLatenciesMs { get; } = [];
+
+        public int Timeouts { get; set; }
 
         public long LastAnswerTimestamp { get; set; }
 

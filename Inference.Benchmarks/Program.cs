@@ -31,10 +31,21 @@ Console.CancelKeyPress += (_, eventArgs) =>
 
 try
 {
-    var models = await BenchmarkModels.PrepareAsync(cancellation.Token);
-    var texts = new ReviewTexts(models.DistilBertVocabulary);
-    var report = await new BenchmarkRun(options, models, texts).RunAsync(cancellation.Token);
-    report.Write(Console.Out);
+    var models = await BenchmarkModels.PrepareAsync(options, cancellation.Token);
+    // Run alone, the seed 004 case has no DistilBERT-shaped model: its texts take the sentiment model's words.
+    var texts = new ReviewTexts(options.OnlySeed004 ? models.SentimentVocabulary : models.DistilBertVocabulary);
+    var run = new BenchmarkRun(options, models, texts);
+    if (!options.OnlySeed004)
+    {
+        var report = await run.RunAsync(cancellation.Token);
+        report.Write(Console.Out);
+    }
+    if (!options.SkipSeed004)
+    {
+        var started = DateTimeOffset.UtcNow;
+        var seed004 = await run.RunSeed004Async(cancellation.Token);
+        new Seed004Report(started, options.ToCommandLine(), MachineDescription.Current(), seed004).Write(Console.Out);
+    }
     return 0;
 }
 catch (OperationCanceledException) when (cancellation.IsCancellationRequested)

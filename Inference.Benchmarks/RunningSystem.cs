@@ -16,7 +16,8 @@ public sealed class RunningSystem : IAsyncDisposable
 {
     private const string ApiResource = "inference-api";
     private const string DashboardResource = "inference-dashboard";
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
+    // Seed 004's four models (3 GB of ONNX files) take a minute or two to load and warm on two cores.
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan HealthPollInterval = TimeSpan.FromMilliseconds(100);
 
     private readonly DistributedApplication _app;
@@ -43,8 +44,10 @@ public sealed class RunningSystem : IAsyncDisposable
     /// <param name="dataDirectory">Postgres and Redis data, private to this benchmark so it never meets another AppHost's.</param>
     /// <param name="apiSettings">Environment variables added to the API (configuration keys with <c>__</c>).</param>
     /// <param name="showLogs">Keep the AppHost's and the resources' logs on the console (diagnosing a failed start).</param>
+    /// <param name="onlyModelRoot">The API's one model root, in place of the repository's models and the cache root.</param>
     public static async Task<RunningSystem> StartAsync(
-        BenchmarkModels models, string dataDirectory, IReadOnlyDictionary<string, string> apiSettings, bool showLogs, CancellationToken cancellationToken)
+        BenchmarkModels models, string dataDirectory, IReadOnlyDictionary<string, string> apiSettings, bool showLogs, CancellationToken cancellationToken,
+        string? onlyModelRoot = null)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(StartTimeout);
@@ -54,7 +57,8 @@ public sealed class RunningSystem : IAsyncDisposable
             [
                 "--Infrastructure:Mode=local",
                 $"--Infrastructure:DataDirectory={dataDirectory}",
-                $"--Inference:ExtraModelRoots={models.CacheRoot}",
+                // No extra root when the API gets one root only: it replaces root 0 below.
+                $"--Inference:ExtraModelRoots={(onlyModelRoot is null ? models.CacheRoot : "")}",
             ],
             timeout.Token);
         // Standard output carries the results table only.
@@ -75,6 +79,11 @@ public sealed class RunningSystem : IAsyncDisposable
         foreach (var (name, value) in apiSettings)
         {
             api.WithEnvironment(name, value);
+        }
+        if (onlyModelRoot is not null)
+        {
+            // Replaces the repository's models/, which the AppHost always makes root 0.
+            api.WithEnvironment("Inference__ModelRoots__0", onlyModelRoot);
         }
 
         var app = await builder.BuildAsync(timeout.Token);

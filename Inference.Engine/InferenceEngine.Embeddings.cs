@@ -34,16 +34,13 @@ public sealed partial class InferenceEngine
             throw InferenceException.InvalidInput($"texts has {question.Texts.Count} entries; at most {_options.MaxEmbeddingTexts} are accepted per request.");
         }
         var pooling = question.Pooling ?? model.Head.Pooling;
-        if (pooling is not (EmbeddingPooling.Mean or EmbeddingPooling.Cls))
-        {
-            throw InferenceException.InvalidInput($"pooling '{pooling}' is not {EmbeddingPooling.Mean} or {EmbeddingPooling.Cls}.");
-        }
+        CheckPooling(pooling);
         foreach (var text in question.Texts)
         {
             CheckLength(text);
         }
 
-        return MeasureAsync(model, async () =>
+        return MeasureAsync(model, priority, async () =>
         {
             EncodedText[] encoded;
             using (InferenceTelemetry.ActivitySource.StartActivity("preprocess"))
@@ -58,6 +55,15 @@ public sealed partial class InferenceEngine
     }
 
     /// <summary>A row of <paramref name="tokens"/> states (all covered by the mask: padding was dropped) to one vector.</summary>
+    /// <summary>Refuses a pooling other than mean or cls (batch jobs check it once, at submission).</summary>
+    public static void CheckPooling(string? pooling)
+    {
+        if (pooling is not (EmbeddingPooling.Mean or EmbeddingPooling.Cls))
+        {
+            throw InferenceException.InvalidInput($"pooling '{pooling}' is not {EmbeddingPooling.Mean} or {EmbeddingPooling.Cls}.");
+        }
+    }
+
     private static float[] Pool(float[] states, int tokens, string pooling, bool normalize)
     {
         var dimensions = states.Length / tokens;

@@ -29,7 +29,7 @@ public sealed partial class InferenceEngine
     {
         CheckLength(input.Text);
         CheckLength(input.TextPair);
-        return MeasureAsync(model, async () =>
+        return MeasureAsync(model, priority, async () =>
         {
             EncodedText encoded;
             using (InferenceTelemetry.ActivitySource.StartActivity("preprocess"))

@@ -33,7 +33,7 @@ public sealed partial class InferenceEngine
         CheckZeroShot(question);
         CheckLength(question.Text);
         var nli = model.EntailmentLabels!;
-        return MeasureAsync(model, async () =>
+        return MeasureAsync(model, priority, async () =>
         {
             EncodedText[] pairs;
             using (InferenceTelemetry.ActivitySource.StartActivity("preprocess"))
@@ -72,27 +72,33 @@ public sealed partial class InferenceEngine
         {
             throw InferenceException.InvalidInput("Text must not be empty or whitespace.");
         }
-        if (question.CandidateLabels is not { Count: > 0 })
+        CheckCandidateLabels(question.CandidateLabels, question.HypothesisTemplate);
+    }
+
+    /// <summary>Refuses candidate labels or a template that no text could be classified with (batch jobs check them once, at submission).</summary>
+    public void CheckCandidateLabels(IReadOnlyList<string>? candidateLabels, string hypothesisTemplate)
+    {
+        if (candidateLabels is not { Count: > 0 })
         {
             throw InferenceException.InvalidInput("candidateLabels must name at least one label, e.g. [\"sports\", \"politics\"].");
         }
-        if (question.CandidateLabels.Count > _options.MaxCandidateLabels)
+        if (candidateLabels.Count > _options.MaxCandidateLabels)
         {
-            throw InferenceException.InvalidInput($"candidateLabels has {question.CandidateLabels.Count} labels; at most {_options.MaxCandidateLabels} are accepted.");
+            throw InferenceException.InvalidInput($"candidateLabels has {candidateLabels.Count} labels; at most {_options.MaxCandidateLabels} are accepted.");
         }
-        if (question.CandidateLabels.Any(string.IsNullOrWhiteSpace))
+        if (candidateLabels.Any(string.IsNullOrWhiteSpace))
         {
             throw InferenceException.InvalidInput("candidateLabels must not contain empty labels.");
         }
-        if (question.CandidateLabels.Distinct(StringComparer.Ordinal).Count() != question.CandidateLabels.Count)
+        if (candidateLabels.Distinct(StringComparer.Ordinal).Count() != candidateLabels.Count)
         {
             throw InferenceException.InvalidInput("candidateLabels names a label more than once.");
         }
-        var placeholders = question.HypothesisTemplate.Split("{}").Length - 1;
+        var placeholders = hypothesisTemplate.Split("{}").Length - 1;
         if (placeholders != 1)
         {
             throw InferenceException.InvalidInput(
-                $"hypothesisTemplate must hold one {{}} where the label goes (e.g. \"{ZeroShotQuestion.DefaultTemplate}\"); '{question.HypothesisTemplate}' has {placeholders}.");
+                $"hypothesisTemplate must hold one {{}} where the label goes (e.g. \"{ZeroShotQuestion.DefaultTemplate}\"); '{hypothesisTemplate}' has {placeholders}.");
         }
     }
 }

@@ -55,6 +55,7 @@ public sealed partial class InferenceEngine(ModelRepository repository, IOptions
         var started = Stopwatch.GetTimestamp();
         try
         {
+            model.CheckAdmission(priority, rawTensors: true);
             var request = model.Tensors.Validate(model.Name, inputs, outputs);
             var result = await model.InferTensorsAsync(request, priority, cancellationToken);
             var elapsed = Stopwatch.GetElapsedTime(started);
@@ -76,10 +77,6 @@ public sealed partial class InferenceEngine(ModelRepository repository, IOptions
     public void RecordFailedRequest(ModelVersion model, InferenceErrorKind kind, TimeSpan elapsed)
     {
         telemetry.RecordPrediction(model.Name, model.Version, kind.ToString(), null);
-        if (kind == InferenceErrorKind.Overloaded)
-        {
-            telemetry.RecordAdmissionRefusal(model.Name, model.Version);
-        }
         model.Statistics.RecordRequest(success: false, elapsed);
     }
 
@@ -93,7 +90,7 @@ public sealed partial class InferenceEngine(ModelRepository repository, IOptions
             throw InferenceException.InvalidInput($"top must be at least 1, not {top}.");
         }
 
-        return MeasureAsync(model, async () =>
+        return MeasureAsync(model, priority, async () =>
         {
             var tensor = new float[model.ImagePreprocessor!.SampleLength];
             using (InferenceTelemetry.ActivitySource.StartActivity("preprocess"))
@@ -147,15 +144,20 @@ public sealed partial class InferenceEngine(ModelRepository repository, IOptions
         };
     }
 
-    private Task<ClassificationResult> MeasureAsync(ModelVersion model, Func<Task<ClassificationResult>> predict) =>
-        MeasureAsync(model, predict, (result, milliseconds) => result with { InferenceTimeMs = milliseconds });
+    private Task<ClassificationResult> MeasureAsync(ModelVersion model, InferencePriority priority, Func<Task<ClassificationResult>> predict) =>
+        MeasureAsync(model, priority, predict, (result, milliseconds) => result with { InferenceTimeMs = milliseconds });
 
-    /// <summary>Runs one request, counting it (success or error kind) and stamping the time it took on its result.</summary>
-    private async Task<TResult> MeasureAsync<TResult>(ModelVersion model, Func<Task<TResult>> predict, Func<TResult, double, TResult> stamp)
+    /// <summary>
+    /// Runs one request once admitted (before any pre-processing), counting it (success or error kind) and stamping the
+    /// time it took on its result.
+    /// </summary>
+    private async Task<TResult> MeasureAsync<TResult>(ModelVersion model, InferencePriority priority, Func<Task<TResult>> predict,
+        Func<TResult, double, TResult> stamp)
     {
         var started = Stopwatch.GetTimestamp();
         try
         {
+            model.CheckAdmission(priority);
             var result = await predict();
             var elapsed = Stopwatch.GetElapsedTime(started);
             telemetry.RecordPrediction(model.Name, model.Version, "success", elapsed);

@@ -41,9 +41,13 @@ public sealed partial class ReferenceModelRoot : IDisposable
         AddSentimentCopy(AnalyticsModel, [1, 2]);
         AddSentimentCopy(ConsoleModel, [1, 2], maxSequenceLength: ConsoleMaxSequenceLength);
         AddSentimentCopy(ReloadModel, [1]);
+        AddSentimentCopy(UploadModel, [1]);
+        AddSentimentCopy(ConsoleUploadModel, [1]);
         AddSentimentCopy(CachedVersionsModel, [1, 2]);
         AddSentimentCopy(ShortCacheModel, [1], $$""", "cache": { "ttlSeconds": {{ShortCacheSeconds}} }""");
         AddSentimentCopy(UncachedModel, [1], """, "cache": { "enabled": false }""");
+        // A queue-time budget of one microsecond: any request that would wait behind a running batch is refused.
+        AddSentimentCopy(OverloadModel, [1], """, "cache": { "enabled": false }, "batching": { "queueTimeBudgetMs": 0.001 }""");
 
         // A model that cannot load must be listed as unavailable without harming the others.
         Directory.CreateDirectory(System.IO.Path.Combine(Path, "broken", "1"));
@@ -72,6 +76,15 @@ public sealed partial class ReferenceModelRoot : IDisposable
     /// <summary>Reloaded by the cache tests.</summary>
     public const string ReloadModel = "sentiment-reload";
 
+    /// <summary>Given new versions by upload in the API's tests.</summary>
+    public const string UploadModel = "sentiment-upload";
+
+    /// <summary>Given new versions by upload from the console's models page.</summary>
+    public const string ConsoleUploadModel = "sentiment-console-upload";
+
+    /// <summary>The files of the project's sentiment model's version folder, as an upload sends them.</summary>
+    public static string SentimentVersionFolder => System.IO.Path.Combine(TestPaths.ProjectModels, "sentiment", "1");
+
     /// <summary>Cached for <see cref="ShortCacheSeconds"/> only (model.json <c>cache.ttlSeconds</c>).</summary>
     public const string ShortCacheModel = "sentiment-ttl";
 
@@ -80,11 +93,14 @@ public sealed partial class ReferenceModelRoot : IDisposable
     /// <summary>Never cached (model.json <c>cache.enabled: false</c>).</summary>
     public const string UncachedModel = "sentiment-uncached";
 
+    /// <summary>Flooded by the overload tests only: uncached, with a queue-time budget so small that a flood is shed.</summary>
+    public const string OverloadModel = "sentiment-overload";
+
     public string Path { get; }
 
     private void AddSentimentCopy(string name, int[] versions, string extraSettings = "", int maxSequenceLength = 128)
     {
-        var source = System.IO.Path.Combine(TestPaths.ProjectModels, "sentiment", "1");
+        var source = SentimentVersionFolder;
         foreach (var version in versions)
         {
             var versionDirectory = Directory.CreateDirectory(System.IO.Path.Combine(Path, name, version.ToString(CultureInfo.InvariantCulture))).FullName;

@@ -16,6 +16,16 @@ public static class AdminKeyExtensions
             : builder.AddParameter("inference-admin-key", secret: true);
 
     /// <summary>
+    /// The secret <c>console-key-ring-secret</c> parameter, which seals the admin console's Data Protection key ring (and so
+    /// its sign-in cookies) in Redis. Generated and kept in the AppHost's user secrets on a local run, like the admin key;
+    /// deployments must set it, the same for every console replica.
+    /// </summary>
+    public static IResourceBuilder<ParameterResource> AddConsoleKeyRingSecret(this IDistributedApplicationBuilder builder) =>
+        builder.ExecutionContext.IsRunMode
+            ? builder.AddParameter("console-key-ring-secret", new GenerateParameterDefault { MinLength = 48, Special = false }, secret: true, persist: true)
+            : builder.AddParameter("console-key-ring-secret", secret: true);
+
+    /// <summary>
     /// Once the admin console is ready, logs where to sign in and where to find the key: the parameter in the Aspire
     /// dashboard. The key itself is never logged, since console output is often collected.
     /// </summary>

@@ -16,6 +16,12 @@ public static class InferenceProblems
         _ => StatusCodes.Status500InternalServerError,
     };
 
+    /// <summary>
+    /// Retry-After in whole seconds (at least 1) for a 503: when the engine expects room again, else one second.
+    /// </summary>
+    public static string RetryAfterSeconds(InferenceException exception) =>
+        Math.Max(1, (int)Math.Ceiling(exception.RetryAfter?.TotalSeconds ?? 1)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     public static ProblemHttpResult ToProblem(InferenceException exception) =>
         TypedResults.Problem(
             detail: exception.Message,
@@ -47,7 +53,7 @@ public sealed class InferenceErrorFilter : IEndpointFilter
         {
             if (exception.Kind is InferenceErrorKind.Overloaded or InferenceErrorKind.ModelUnavailable)
             {
-                context.HttpContext.Response.Headers.RetryAfter = "1";
+                context.HttpContext.Response.Headers.RetryAfter = InferenceProblems.RetryAfterSeconds(exception);
             }
             return InferenceProblems.ToProblem(exception);
         }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Inference.Api.Data;
+using Inference.Api.Jobs;
 using Inference.Api.Resilience;
 using Inference.Api.Security;
 using Inference.Engine.Processing;
@@ -10,8 +11,22 @@ namespace Inference.Api.Apis;
 /// <summary>
 /// A batch job: <c>items</c> are strings (texts, or base64 / data-URI images for an image model) or objects
 /// <c>{"text": "..."}</c> / <c>{"image": "..."}</c>. The default text model's newest version is used when none is named.
+/// A zero-shot job (an NLI model) gives <c>candidateLabels</c> (and optionally <c>hypothesisTemplate</c>,
+/// <c>multiLabel</c>) once for all its items; an embedding job (an encoder) may give <c>pooling</c> and <c>normalize</c>.
 /// </summary>
-public sealed record BatchJobRequest(string? Model, int? Version, int? Top, JsonElement? Items);
+public sealed record BatchJobRequest(
+    string? Model,
+    int? Version,
+    int? Top,
+    JsonElement? Items,
+    IReadOnlyList<string>? CandidateLabels = null,
+    string? HypothesisTemplate = null,
+    bool? MultiLabel = null,
+    string? Pooling = null,
+    bool? Normalize = null)
+{
+    public JobTaskParameters Parameters => new(CandidateLabels, HypothesisTemplate, MultiLabel, Pooling, Normalize);
+}
 
 /// <summary>
 /// A job's state and progress, cheap to poll (one row by primary key). <c>waiting</c> is present while an unfinished job
@@ -80,7 +95,7 @@ public sealed record BatchJobStatus(
     }
 }
 
-/// <summary>One item's outcome: a prediction, or the reason it failed.</summary>
+/// <summary>One item's outcome: a prediction (an embedding job's: its vector), or the reason it failed.</summary>
 public sealed record BatchJobResultItem(
     int Index,
     bool Succeeded,
@@ -92,7 +107,8 @@ public sealed record BatchJobResultItem(
     string? Input,
     double? InferenceTimeMs,
     string? ProcessedBy,
-    DateTimeOffset CompletedAt)
+    DateTimeOffset CompletedAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] float[]? Embedding = null)
 {
     private static readonly JsonSerializerOptions PredictionJson = new(JsonSerializerDefaults.Web);
 
@@ -107,7 +123,8 @@ public sealed record BatchJobResultItem(
         result.InputPreview,
         result.InferenceTimeMs,
         result.ProcessedBy,
-        result.CompletedAt);
+        result.CompletedAt,
+        result.Embedding);
 }
 
 /// <summary>A page of results in item order; <c>next</c> is the next page's URL while more may follow.</summary>

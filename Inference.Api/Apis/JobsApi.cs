@@ -7,6 +7,7 @@ using Inference.Api.Jobs;
 using Inference.Api.RateLimiting;
 using Inference.Api.Resilience;
 using Inference.Api.Security;
+using Inference.Engine;
 using Inference.Engine.Errors;
 using Inference.Engine.Repository;
 using Microsoft.AspNetCore.Http.Features;
@@ -23,6 +24,7 @@ public sealed record BatchJobServices(
     JobItemReader Items,
     IOptions<BatchJobOptions> Options,
     IOptions<InferenceOptions> Inference,
+    InferenceEngine Engine,
     DependencyCircuits Circuits,
     ClaimsPrincipal User);
 
@@ -51,7 +53,7 @@ public static class JobsApi
             .WithName("SubmitJob")
             .WithSummary("Submit a batch job")
             .WithDescription(
-                $"JSON {{\"model\", \"version\"?, \"top\"?, \"items\": [...]}}, or multipart/form-data with a text or CSV 'file' (one item per line, " +
+                $"JSON {{\"model\", \"version\"?, \"top\"?, \"items\": [...]}} (zero-shot jobs add \"candidateLabels\", \"hypothesisTemplate\"?, \"multiLabel\"?; embedding jobs \"pooling\"?, \"normalize\"?), or multipart/form-data with a text or CSV 'file' (one item per line, " +
                 $"or the CSV column named by 'column') and model/version/top/column as form fields or query. Up to {options.MaxItems:N0} items. " +
                 "Answers 202 with the job and its Location.")
             // One Accepts call: routing answers 415 for any other content type.
@@ -97,19 +99,25 @@ public static class JobsApi
         LimitBody(request, services.Options.Value.MaxRequestBytes);
         ModelVersion resolved;
         IReadOnlyList<JobItem> items;
+        JobTaskParameters parameters;
+        string kind;
         if (request.HasJsonContentType())
         {
             var body = await ReadJsonAsync(request, cancellationToken);
             top = body.Top ?? top;
             resolved = Resolve(services, body.Model ?? model, body.Version ?? version, top);
-            items = services.Items.FromJson(body.Items, JobItemKinds.For(resolved), resolved.Name);
+            parameters = body.Parameters;
+            kind = JobTask.KindOf(resolved, parameters, services.Engine);
+            items = services.Items.FromJson(body.Items, kind, resolved.Name);
         }
         else if (request.HasFormContentType)
         {
             var form = await ReadFormAsync(request, cancellationToken);
             top = top ?? Integer(form, "top");
             resolved = Resolve(services, model ?? Text(form, "model"), version ?? Integer(form, "version"), top);
-            items = await ReadFileAsync(form, column ?? Text(form, "column"), JobItemKinds.For(resolved), services, cancellationToken);
+            parameters = TaskParameters(form);
+            kind = JobTask.KindOf(resolved, parameters, services.Engine);
+            items = await ReadFileAsync(form, column ?? Text(form, "column"), kind, services, cancellationToken);
         }
         else
         {
@@ -118,7 +126,7 @@ public static class JobsApi
         }
 
         var caller = ApiCaller.From(services.User);
-        var job = await services.Submitter.SubmitAsync(resolved, items, top, caller, cancellationToken);
+        var job = await services.Submitter.SubmitAsync(resolved, kind, parameters, items, top, caller, cancellationToken);
         return TypedResults.Accepted($"/api/jobs/{job.Id}", BatchJobStatus.For(job, caller, services.Circuits.Redis.Status));
     }
 
@@ -259,6 +267,19 @@ public static class JobsApi
 
     private static string? Text(IFormCollection form, string field) =>
         form.TryGetValue(field, out var value) && !string.IsNullOrWhiteSpace(value) ? value.ToString() : null;
+
+    /// <summary>A zero-shot or embedding job's parameters as form fields: one <c>candidateLabels</c> field per label.</summary>
+    private static JobTaskParameters TaskParameters(IFormCollection form) => new(
+        form.TryGetValue("candidateLabels", out var labels) && labels.Count > 0 ? [.. labels.Select(label => label ?? "")] : null,
+        Text(form, "hypothesisTemplate"),
+        Boolean(form, "multiLabel"),
+        Text(form, "pooling"),
+        Boolean(form, "normalize"));
+
+    private static bool? Boolean(IFormCollection form, string field) =>
+        Text(form, field) is not { } text ? null
+        : bool.TryParse(text, out var flag) ? flag
+        : throw InferenceException.InvalidInput($"The form field '{field}' must be true or false, not '{text}'.");
 
     private static int? Integer(IFormCollection form, string field) =>
         Text(form, field) is not { } text ? null

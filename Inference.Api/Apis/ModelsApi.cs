@@ -89,6 +89,7 @@ public static class ModelsApi
         admin.MapPost("/{name}/unload", UnloadModel).WithName("UnloadModel")
             .WithSummary("Stop serving a model; queued requests still complete")
             .ProducesProblem(StatusCodes.Status404NotFound);
+        admin.MapModelVersionUpload();
         return app;
     }
 

@@ -24,7 +24,7 @@ public static class OpenInferenceErrors
         var status = StatusCodeFor(exception.Kind);
         if (status == StatusCodes.Status503ServiceUnavailable)
         {
-            httpContext.Response.Headers.RetryAfter = "1";
+            httpContext.Response.Headers.RetryAfter = InferenceProblems.RetryAfterSeconds(exception);
         }
         return Error(status, exception.Message);
     }

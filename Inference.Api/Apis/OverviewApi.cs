@@ -26,7 +26,7 @@ public static class OverviewApi
             .WithSummary("Health, models by state and the last minutes of serving, for the admin console")
             .WithDescription("Health of the API, Postgres and Redis (the readiness checks, at most 5 s old), model counts by state (READY, UNAVAILABLE, " +
                              "UNLOADED, or LOADING at start), and the answering replica's predictions/s, p50/p95/p99 latency, error rate, " +
-                             "cache hits/s, mean batch size and queue depth over the last minute, with a five-minute series in 10-second " +
+                             "cache hits/s, mean batch size, queue depth and admission refusals/s (503s before any work) over the last minute, with a five-minute series in 10-second " +
                              "steps. Figures come from in-process counters: each replica reports its own traffic.");
         return app;
     }
@@ -45,10 +45,12 @@ public static class OverviewApi
             ModelsByState(repository),
             FiguresWindow,
             new TrafficFigures(figures.PredictionsPerSecond, figures.LatencyPercentile(0.50), figures.LatencyPercentile(0.95),
-                figures.LatencyPercentile(0.99), figures.ErrorRate, figures.CacheHitsPerSecond, figures.MeanBatchSize, queueDepth),
+                figures.LatencyPercentile(0.99), figures.ErrorRate, figures.CacheHitsPerSecond, figures.MeanBatchSize, queueDepth,
+                figures.RefusalsPerSecond),
             SeriesStep,
             [.. traffic.ReadSeries(SeriesStep).Select(step =>
-                new TrafficPoint(step.End, step.Traffic.PredictionsPerSecond, step.Traffic.LatencyPercentile(0.95), step.Traffic.ErrorRate))]));
+                new TrafficPoint(step.End, step.Traffic.PredictionsPerSecond, step.Traffic.LatencyPercentile(0.95), step.Traffic.ErrorRate,
+                    step.Traffic.RefusalsPerSecond))]));
     }
 
     /// <summary>The checks grouped by what they watch: the API itself (the process and its models), Postgres and Redis.</summary>

@@ -8,12 +8,13 @@ public static class AuditActions
     public const string KeyRotate = "key.rotate";
     public const string ModelLoad = "model.load";
     public const string ModelUnload = "model.unload";
+    public const string ModelVersionAdd = "model.version.add";
     public const string TrafficSet = "traffic.set";
     public const string TrafficDelete = "traffic.delete";
     public const string JobCancel = "job.cancel";
 
     public static readonly IReadOnlyList<string> All =
-        [KeyCreate, KeyRevoke, KeyRotate, ModelLoad, ModelUnload, TrafficSet, TrafficDelete, JobCancel];
+        [KeyCreate, KeyRevoke, KeyRotate, ModelLoad, ModelUnload, ModelVersionAdd, TrafficSet, TrafficDelete, JobCancel];
 }
 
 /// <summary>One administrative change: who made it, what, when, to which target, and the target before and after.</summary>

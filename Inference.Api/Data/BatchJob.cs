@@ -32,8 +32,11 @@ public sealed class BatchJob
     /// <summary>Resolved when the job is accepted, so every item runs on the same version.</summary>
     public int ModelVersion { get; set; }
 
-    /// <summary><c>text</c> or <c>image</c>.</summary>
+    /// <summary><c>text</c>, <c>image</c>, <c>zero-shot</c> or <c>embedding</c>.</summary>
     public required string ItemKind { get; set; }
+
+    /// <summary>What every item shares, as JSON: a zero-shot job's candidate labels, an embedding job's pooling; null for classifiers.</summary>
+    public string? Parameters { get; set; }
 
     /// <summary>How many ranked classes each image result keeps; null for texts (every class).</summary>
     public int? Top { get; set; }
@@ -91,6 +94,9 @@ public sealed class BatchJobResult
 
     /// <summary>Ranked classes as JSON: <c>[{"label": "...", "score": 0.9}, ...]</c>.</summary>
     public string? Predictions { get; set; }
+
+    /// <summary>An embedding job's vector for the item; null for other jobs.</summary>
+    public float[]? Embedding { get; set; }
 
     public string? Error { get; set; }
 

@@ -70,6 +70,7 @@ public class InferenceDbContext : DbContext
             job.Property(j => j.Error).HasMaxLength(1024);
             job.Property(j => j.OwnerKeyId).HasMaxLength(128);
             job.Property(j => j.OwnerKeyName).HasMaxLength(128);
+            job.Property(j => j.Parameters).HasColumnType(JsonColumnType);
             job.Property(j => j.Queue).HasMaxLength(128);
             job.HasIndex(j => j.CreatedAt);
             // A key lists its own jobs, newest first.

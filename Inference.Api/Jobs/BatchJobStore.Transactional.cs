@@ -34,6 +34,7 @@ public sealed partial class BatchJobStore
                 Label = result.Label,
                 Score = result.Score,
                 Predictions = result.Predictions,
+                Embedding = result.Embedding,
                 Error = Truncate(result.Error),
                 Attempts = result.Attempts,
                 InputPreview = result.InputPreview,

@@ -119,12 +119,13 @@ public sealed partial class BatchJobStore(IServiceScopeFactory scopes)
         foreach (var (result, row) in results.OrderBy(result => result.ItemIndex).Select((result, row) => (result, row)))
         {
             rows.Append(row == 0 ? "\n        " : ",\n        ")
-                .Append($"(@i{row}, @s{row}, @l{row}, @sc{row}, @p{row}, @e{row}, @a{row}, @in{row}, @t{row}, @by, now())");
+                .Append($"(@i{row}, @s{row}, @l{row}, @sc{row}, @p{row}, @v{row}, @e{row}, @a{row}, @in{row}, @t{row}, @by, now())");
             parameters.Add(new($"i{row}", NpgsqlDbType.Integer) { Value = result.ItemIndex });
             parameters.Add(new($"s{row}", NpgsqlDbType.Boolean) { Value = result.Succeeded });
             parameters.Add(new($"l{row}", NpgsqlDbType.Varchar) { Value = (object?)result.Label ?? DBNull.Value });
             parameters.Add(new($"sc{row}", NpgsqlDbType.Real) { Value = (object?)result.Score ?? DBNull.Value });
             parameters.Add(new($"p{row}", NpgsqlDbType.Jsonb) { Value = (object?)result.Predictions ?? DBNull.Value });
+            parameters.Add(new($"v{row}", NpgsqlDbType.Array | NpgsqlDbType.Real) { Value = (object?)result.Embedding ?? DBNull.Value });
             parameters.Add(new($"e{row}", NpgsqlDbType.Varchar) { Value = (object?)Truncate(result.Error) ?? DBNull.Value });
             parameters.Add(new($"a{row}", NpgsqlDbType.Integer) { Value = result.Attempts });
             parameters.Add(new($"in{row}", NpgsqlDbType.Varchar) { Value = (object?)result.InputPreview ?? DBNull.Value });
@@ -135,9 +136,9 @@ public sealed partial class BatchJobStore(IServiceScopeFactory scopes)
             WITH live_job AS (
                 SELECT "Id" FROM batch_jobs WHERE "Id" = @job AND "State" IN ('{BatchJobStates.Queued}', '{BatchJobStates.Running}')
             ), inserted AS (
-                INSERT INTO batch_job_results ("JobId", "ItemIndex", "Succeeded", "Label", "Score", "Predictions", "Error", "Attempts", "InputPreview", "InferenceTimeMs", "ProcessedBy", "CompletedAt")
+                INSERT INTO batch_job_results ("JobId", "ItemIndex", "Succeeded", "Label", "Score", "Predictions", "Embedding", "Error", "Attempts", "InputPreview", "InferenceTimeMs", "ProcessedBy", "CompletedAt")
                 SELECT live_job."Id", item.* FROM live_job CROSS JOIN (VALUES {rows}
-                ) AS item ("ItemIndex", "Succeeded", "Label", "Score", "Predictions", "Error", "Attempts", "InputPreview", "InferenceTimeMs", "ProcessedBy", "CompletedAt")
+                ) AS item ("ItemIndex", "Succeeded", "Label", "Score", "Predictions", "Embedding", "Error", "Attempts", "InputPreview", "InferenceTimeMs", "ProcessedBy", "CompletedAt")
                 ON CONFLICT ("JobId", "ItemIndex") DO NOTHING
                 RETURNING "Succeeded"
             ), stored AS (

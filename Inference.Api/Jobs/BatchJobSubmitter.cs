@@ -17,10 +17,10 @@ public sealed class BatchJobSubmitter(
 {
     public const int DefaultImageTop = 5;
 
-    /// <summary>Queues the job as <paramref name="owner"/>'s: only that key (and admins) will see it; anonymous jobs have no owner.</summary>
-    public async Task<BatchJob> SubmitAsync(ModelVersion model, IReadOnlyList<JobItem> items, int? top, ApiCaller owner, CancellationToken cancellationToken)
+    /// <summary>Queues the job (items of <paramref name="kind"/>, checked with <see cref="JobTask"/>) as <paramref name="owner"/>'s: only that key (and admins) will see it; anonymous jobs have no owner.</summary>
+    public async Task<BatchJob> SubmitAsync(
+        ModelVersion model, string kind, JobTaskParameters parameters, IReadOnlyList<JobItem> items, int? top, ApiCaller owner, CancellationToken cancellationToken)
     {
-        var kind = JobItemKinds.For(model);
         var waiting = await QueueLengthAsync();
         if (waiting + items.Count > options.Value.MaxQueuedItems)
         {
@@ -36,6 +36,7 @@ public sealed class BatchJobSubmitter(
             OwnerKeyName = owner.IsAnonymous ? null : owner.Name,
             ModelVersion = model.Version,
             ItemKind = kind,
+            Parameters = parameters.Serialize(),
             Top = top ?? (kind == JobItemKinds.Image ? DefaultImageTop : null),
             State = BatchJobStates.Queued,
             TotalItems = items.Count,
@@ -49,7 +50,9 @@ public sealed class BatchJobSubmitter(
             // Not cancelled by a client that hangs up: the job exists now and must be queued in full.
             await queue.AddAsync(job.Id, items, CancellationToken.None);
         }
-        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        // Whatever the queue failed with (StackExchange.Redis also throws InvalidOperationException on a torn-down
+        // connection), a job must not stay half-created.
+        catch (Exception exception)
         {
             logger.LogWarning("Job {Job} could not be queued and was removed: {Reason}", job.Id, exception.Message);
             await store.DeleteAsync(job.Id);
@@ -72,7 +75,7 @@ public sealed class BatchJobSubmitter(
         {
             return await queue.LengthAsync();
         }
-        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        catch (Exception exception) when (exception is RedisException or TimeoutException or InvalidOperationException)
         {
             throw QueueUnreachable();
         }

@@ -229,9 +229,9 @@ public sealed class JobConsumer : BackgroundService
             await _restorer.RecreateGroupAsync();
             return false;
         }
-        // A command on a connection that is torn down (a dead socket after a freeze) ends as cancelled: an outage, not a stop.
-        catch (Exception exception) when (exception is RedisException or TimeoutException
-                                          || exception is OperationCanceledException && !_stopping.IsCancellationRequested)
+        // Anything but our own stop is an outage to retry: a command on a torn-down connection (a dead socket after a
+        // freeze) ends as cancelled, or as StackExchange.Redis' InvalidOperationException from its completed pipe reader.
+        catch (Exception exception) when (exception is not OperationCanceledException || !_stopping.IsCancellationRequested)
         {
             if (!_redisFailing)
             {

@@ -52,9 +52,9 @@ public sealed class JobItemProcessor(
         var retried = 0;
         foreach (var (item, outcome) in runnable.Zip(outcomes))
         {
-            if (outcome.Result is { } result)
+            if (outcome.Succeeded)
             {
-                results.Add((item, JobItemResults.Succeeded(item, job, result)));
+                results.Add((item, JobItemResults.Succeeded(item, job, outcome)));
             }
             else if (!outcome.Retryable)
             {

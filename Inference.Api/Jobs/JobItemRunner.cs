@@ -3,17 +3,26 @@ using Inference.Api.Serving;
 using Inference.Engine;
 using Inference.Engine.Errors;
 using Inference.Engine.Execution;
+using Inference.Engine.Processing;
 using Inference.Engine.Repository;
 
 namespace Inference.Api.Jobs;
 
 /// <summary>
-/// How one item ended: a result, or an error that either describes the item itself (retrying cannot help) or the
-/// moment (model reloading, server overloaded, an unexpected fault), which is worth another attempt.
+/// How one item ended: a result (a classification, or an embedding job's vector), or an error that either describes
+/// the item itself (retrying cannot help) or the moment (model reloading, server overloaded, an unexpected fault), which
+/// is worth another attempt.
 /// </summary>
 public sealed record JobItemOutcome(ClassificationResult? Result, string? Error, bool Retryable)
 {
+    /// <summary>An embedding item's vector; <see cref="Result"/> is null then.</summary>
+    public EmbeddingResult? Embedding { get; init; }
+
+    public bool Succeeded => Result is not null || Embedding is not null;
+
     public static JobItemOutcome Success(ClassificationResult result) => new(result, null, false);
+
+    public static JobItemOutcome Success(EmbeddingResult embedding) => new(null, null, false) { Embedding = embedding };
 
     public static JobItemOutcome PermanentFailure(string error) => new(null, error, false);
 
@@ -64,23 +73,30 @@ public sealed class ServingJobItemRunner(InferenceService serving, ModelReposito
         return await Task.WhenAll(items.Select(item => RunOneAsync(job, call, item, cancellationToken)));
     }
 
+    /// <summary>The job's <c>top</c> ranked classes of a result.</summary>
+    private static ClassificationResult Ranked(BatchJob job, ClassificationResult result) =>
+        job.Top is { } top && result.Predictions.Count > top ? result with { Predictions = [.. result.Predictions.Take(top)] } : result;
+
     private async Task<JobItemOutcome> RunOneAsync(BatchJob job, ServingCall call, JobDelivery item, CancellationToken cancellationToken)
     {
         try
         {
-            var served = job.ItemKind switch
+            var parameters = JobTaskParameters.Parse(job.Parameters);
+            switch (job.ItemKind)
             {
-                JobItemKinds.Text when item.Text is not null => await serving.PredictTextAsync(call, item.Text, cancellationToken),
-                JobItemKinds.Image when item.Image is not null =>
-                    await serving.PredictImageAsync(call, item.Image, job.Top ?? int.MaxValue, cancellationToken),
-                _ => null,
-            };
-            if (served is null)
-            {
-                return JobItemOutcome.PermanentFailure($"The item holds no {job.ItemKind}.");
+                case JobItemKinds.Embedding when item.Text is not null:
+                    return JobItemOutcome.Success((await serving.EmbedAsync(call, parameters.Embedding(item.Text), cancellationToken)).Result);
+                case JobItemKinds.ZeroShot when item.Text is not null:
+                    var zeroShot = (await serving.ClassifyZeroShotAsync(call, parameters.ZeroShot(item.Text), cancellationToken)).Result;
+                    return JobItemOutcome.Success(Ranked(job, new ClassificationResult(zeroShot.Model, zeroShot.Version, zeroShot.Labels[0], zeroShot.Scores[0],
+                        [.. zeroShot.Labels.Zip(zeroShot.Scores, (label, score) => new ClassScore(label, score))], zeroShot.InferenceTimeMs)));
+                case JobItemKinds.Text when item.Text is not null:
+                    return JobItemOutcome.Success(Ranked(job, (await serving.PredictTextAsync(call, item.Text, cancellationToken)).Result));
+                case JobItemKinds.Image when item.Image is not null:
+                    return JobItemOutcome.Success(Ranked(job, (await serving.PredictImageAsync(call, item.Image, job.Top ?? int.MaxValue, cancellationToken)).Result));
+                default:
+                    return JobItemOutcome.PermanentFailure($"The item holds no {(JobItemKinds.IsText(job.ItemKind) ? "text" : "image")}.");
             }
-            var result = served.Result;
-            return JobItemOutcome.Success(job.Top is { } top && result.Predictions.Count > top ? result with { Predictions = [.. result.Predictions.Take(top)] } : result);
         }
         catch (InferenceException exception) when (exception.Kind is InferenceErrorKind.InvalidInput or InferenceErrorKind.PayloadTooLarge
                                                        or InferenceErrorKind.UnsupportedMediaType)

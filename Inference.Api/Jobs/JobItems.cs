@@ -10,12 +10,20 @@ public static class JobItemKinds
 {
     public const string Text = "text";
     public const string Image = "image";
+    public const string ZeroShot = "zero-shot";
+    public const string Embedding = "embedding";
 
-    public static string For(ModelVersion model) => model.Configuration.Task switch
+    /// <summary>Whether the items of <paramref name="kind"/> are texts (every kind but images).</summary>
+    public static bool IsText(string kind) => kind != Image;
+
+    /// <summary>The kind for <paramref name="model"/>; <paramref name="zeroShot"/>: the job gives candidate labels.</summary>
+    public static string For(ModelVersion model, bool zeroShot = false) => model.Configuration.Task switch
     {
+        ModelTasks.TextClassification when zeroShot && model.EntailmentLabels is not null => ZeroShot,
         ModelTasks.TextClassification => Text,
         ModelTasks.ImageClassification => Image,
-        var task => throw InferenceException.InvalidInput($"Model '{model.Name}' is a {task} model; batch jobs run text or image classification."),
+        ModelTasks.FeatureExtraction => Embedding,
+        var task => throw InferenceException.InvalidInput($"Model '{model.Name}' is a {task} model; batch jobs run text or image classification, zero-shot or embeddings."),
     };
 }
 
@@ -48,9 +56,9 @@ public sealed class JobItemReader(BatchJobOptions jobs, InferenceOptions inferen
         foreach (var element in array.EnumerateArray())
         {
             var (itemKind, value) = Describe(element, index);
-            if (itemKind is not null && itemKind != kind)
+            if (itemKind is not null && JobItemKinds.IsText(itemKind) != JobItemKinds.IsText(kind))
             {
-                throw InferenceException.InvalidInput($"Item {index} is {Article(itemKind)}, but model '{model}' classifies {kind}s.");
+                throw InferenceException.InvalidInput($"Item {index} is {Article(itemKind)}, but model '{model}' takes {(JobItemKinds.IsText(kind) ? "text" : "image")}s.");
             }
             result[index] = Convert(value, kind, $"Item {index}", index);
             index++;
@@ -100,7 +108,7 @@ public sealed class JobItemReader(BatchJobOptions jobs, InferenceOptions inferen
         {
             throw InferenceException.InvalidInput($"{position} is empty.");
         }
-        if (kind == JobItemKinds.Text)
+        if (JobItemKinds.IsText(kind))
         {
             if (value.Length > inference.MaxTextCharacters)
             {

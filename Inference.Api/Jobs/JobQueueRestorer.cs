@@ -30,9 +30,9 @@ public sealed class JobQueueRestorer(BatchJobStore store, JobStream stream, IOpt
                 _owed = true;
             }
         }
-        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            // Redis went away again: the next read meets the missing group again.
+            // Redis went away again (whatever the driver threw): the next read meets the missing group again.
         }
     }
 

@@ -16,7 +16,7 @@ public sealed record ModelAuditState(string State, IReadOnlyList<int> Versions, 
 }
 
 /// <summary>
-/// Loading and unloading models for every transport (REST admin routes, the protocol's repository extension over REST
+/// Loading, unloading and adding versions of models for every transport (REST admin routes, the protocol's repository extension over REST
 /// and gRPC): the repository changes, the model's cached answers are forgotten (even the same file may come back with
 /// other labels, vocabulary or settings), and the change is written to the audit log with who made it.
 /// </summary>
@@ -38,6 +38,17 @@ public sealed class ModelAdministration(ModelRepository repository, PredictionCa
         await repository.UnloadAsync(name, cancellationToken);
         await cache.InvalidateModelAsync(name, CancellationToken.None);
         await audit.WriteAsync(caller, AuditActions.ModelUnload, ModelTarget(name), before, ModelAuditState.Of(repository, name), via);
+    }
+
+    /// <summary>Adds an uploaded version (see <see cref="ModelRepository.AddVersionAsync"/>) and records who added which.</summary>
+    public async Task<AddedModelVersion> AddVersionAsync(ModelVersionUpload upload, ApiCaller caller, string via, CancellationToken cancellationToken)
+    {
+        var before = ModelAuditState.Of(repository, upload.ModelName);
+        var added = await repository.AddVersionAsync(upload, cancellationToken);
+        await cache.InvalidateModelAsync(added.Model.Name, CancellationToken.None);
+        await audit.WriteAsync(caller, AuditActions.ModelVersionAdd, ModelTarget(added.Model.Name), before,
+            ModelAuditState.Of(repository, added.Model.Name), via);
+        return added;
     }
 
     /// <summary>How audit entries name a model: <c>model:&lt;name&gt;</c>.</summary>

@@ -5,7 +5,8 @@ namespace Inference.Api.Serving;
 
 /// <summary>
 /// The last minutes of this replica's serving, per second, from the engine's own instruments (<see cref="InferenceTelemetry"/>):
-/// predictions and failures, latency in a log-scaled histogram, cache hits and batch sizes. Reading a window adds up at most
+/// predictions and failures, admission refusals (503 before any work), latency in a log-scaled histogram, cache hits and
+/// batch sizes. Reading a window adds up at most
 /// <see cref="Retention"/> seconds of counters, so the admin console can poll it every few seconds at no cost to the database.
 /// </summary>
 public sealed class RecentTraffic : IHostedService, IDisposable
@@ -17,6 +18,7 @@ public sealed class RecentTraffic : IHostedService, IDisposable
     private const string Duration = "inference.request.duration";
     private const string BatchSize = "inference.batch.size";
     private const string CacheLookups = "inference.cache.lookups";
+    private const string AdmissionRefusals = "inference.admission.refusals";
 
     private readonly Second[] _seconds = new Second[(int)Retention.TotalSeconds];
     private readonly Lock _gate = new();
@@ -34,7 +36,7 @@ public sealed class RecentTraffic : IHostedService, IDisposable
         {
             // Only this host's meter: tests may run several hosts in one process.
             if (instrument.Meter.Name == InferenceTelemetry.Name && instrument.Meter.Scope == meterFactory
-                && instrument.Name is Requests or Duration or BatchSize or CacheLookups)
+                && instrument.Name is Requests or Duration or BatchSize or CacheLookups or AdmissionRefusals)
             {
                 listener.EnableMeasurementEvents(instrument);
             }
@@ -109,6 +111,10 @@ public sealed class RecentTraffic : IHostedService, IDisposable
                 second.Failures += failed ? value : 0;
             });
         }
+        else if (instrument.Name == AdmissionRefusals)
+        {
+            Update(second => second.Refusals += value);
+        }
         else if (instrument.Name == CacheLookups && string.Equals(Tag(tags, "result"), "hit", StringComparison.Ordinal))
         {
             Update(second => second.CacheHits += value);
@@ -165,6 +171,7 @@ public sealed class RecentTraffic : IHostedService, IDisposable
         public long Predictions { get; set; }
         public long Failures { get; set; }
         public long CacheHits { get; set; }
+        public long Refusals { get; set; }
         public long Batches { get; set; }
         public long BatchedRequests { get; set; }
         public long[] Latency { get; } = new long[LatencyHistogram.BucketCount];
@@ -172,7 +179,7 @@ public sealed class RecentTraffic : IHostedService, IDisposable
         public void Reset(long at)
         {
             At = at;
-            Predictions = Failures = CacheHits = Batches = BatchedRequests = 0;
+            Predictions = Failures = CacheHits = Refusals = Batches = BatchedRequests = 0;
             Array.Clear(Latency);
         }
     }

@@ -9,11 +9,15 @@ public sealed class TrafficWindow(int seconds)
     public long Predictions { get; private set; }
     public long Failures { get; private set; }
     public long CacheHits { get; private set; }
+
+    /// <summary>Requests refused at admission (503 before any work); each is also counted among <see cref="Failures"/>.</summary>
+    public long Refusals { get; private set; }
     public long Batches { get; private set; }
     public long BatchedRequests { get; private set; }
 
     public double PredictionsPerSecond => (double)Predictions / Seconds;
     public double CacheHitsPerSecond => (double)CacheHits / Seconds;
+    public double RefusalsPerSecond => (double)Refusals / Seconds;
 
     /// <summary>Failed predictions per prediction; 0 without traffic.</summary>
     public double ErrorRate => Predictions == 0 ? 0 : (double)Failures / Predictions;
@@ -29,6 +33,7 @@ public sealed class TrafficWindow(int seconds)
         Predictions += second.Predictions;
         Failures += second.Failures;
         CacheHits += second.CacheHits;
+        Refusals += second.Refusals;
         Batches += second.Batches;
         BatchedRequests += second.BatchedRequests;
         for (var i = 0; i < _latency.Length; i++)

@@ -50,7 +50,15 @@ public static class DashboardServiceExtensions
         // Uploads stream from the browser into the request body once; a retry would send a drained stream, and a retried
         // load, unload or job submission would act twice, so only safe methods are retried.
         builder.Services.Configure<HttpStandardResilienceOptions>($"{nameof(InferenceApiClient)}-standard",
-            options => options.Retry.DisableForUnsafeHttpMethods());
+            options =>
+            {
+                options.Retry.DisableForUnsafeHttpMethods();
+                // Loading a model, or uploading a version that the API loads and warms before answering, takes longer than
+                // the default 10 s on a busy server; the breaker's window must span at least two attempts.
+                options.AttemptTimeout.Timeout = TimeSpan.FromSeconds(60);
+                options.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(120);
+                options.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(120);
+            });
 
         return builder;
     }

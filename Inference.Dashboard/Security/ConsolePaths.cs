@@ -11,6 +11,9 @@ public static class ConsolePaths
 
     public const string ReturnUrlParameter = "returnUrl";
 
+    /// <summary>On the sign-in page: the previous session ended because the API no longer accepts its key.</summary>
+    public const string SessionEndedParameter = "ended";
+
     /// <summary>
     /// <paramref name="returnUrl"/> when it stays on this site (a path, not <c>//host</c> or an absolute URL), so sign-in
     /// cannot be used to send people elsewhere; otherwise the home page.

@@ -1,3 +1,5 @@
+using System.Net.Http.Headers;
+
 namespace Inference.Dashboard.Services;
 
 public sealed partial class InferenceApiClient
@@ -29,5 +31,28 @@ public sealed partial class InferenceApiClient
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"api/admin/models/{Uri.EscapeDataString(model)}/unload");
         await SendAsync(request, cancellationToken);
+    }
+
+    /// <summary>
+    /// Adds a new version of a model: the ONNX file and the version's other files stream to the API, which serves the version
+    /// only once it has loaded (400 with the reason otherwise).
+    /// </summary>
+    public async Task<ModelVersionAdded> UploadModelVersionAsync(
+        string model, UploadedFile onnx, IReadOnlyList<UploadedFile> files, CancellationToken cancellationToken = default)
+    {
+        var form = new MultipartFormDataContent { { FileContent(onnx), "model", onnx.FileName } };
+        foreach (var file in files)
+        {
+            form.Add(FileContent(file), "files", file.FileName);
+        }
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"api/admin/models/{Uri.EscapeDataString(model)}/versions") { Content = form };
+        return await SendAsync<ModelVersionAdded>(request, cancellationToken);
+    }
+
+    private static StreamContent FileContent(UploadedFile file)
+    {
+        var content = new StreamContent(file.Content);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        return content;
     }
 }

@@ -7,6 +7,7 @@ public static class ModelTasks
 {
     public const string TextClassification = "text-classification";
     public const string ImageClassification = "image-classification";
+    public const string FeatureExtraction = "feature-extraction";
 }
 
 /// <summary>A model's states as the API names them.</summary>
@@ -40,7 +41,10 @@ public sealed record ModelSummary(
     int? MaxBatchSize = null,
     IReadOnlyList<TensorDescription>? Inputs = null,
     IReadOnlyList<TensorDescription>? Outputs = null,
-    IReadOnlyList<ModelVersionSummary>? VersionDetails = null)
+    IReadOnlyList<ModelVersionSummary>? VersionDetails = null,
+    string? Tokenizer = null,
+    bool MultiLabel = false,
+    bool ZeroShot = false)
 {
     public bool IsReady => string.Equals(Status, ModelStates.Ready, StringComparison.OrdinalIgnoreCase);
 
@@ -64,7 +68,8 @@ public sealed record PredictionResult(
     double Score,
     IReadOnlyList<ClassScore> Predictions,
     double InferenceTimeMs,
-    bool Cached);
+    bool Cached,
+    IReadOnlyList<string>? Labels = null);
 
 /// <summary>A prediction with how it was served: the API's <c>X-Cache</c> answer and the round trip the dashboard measured.</summary>
 public sealed record ServedPrediction(PredictionResult Result, string? CacheHeader, double RoundTripMs);
@@ -94,3 +99,9 @@ public sealed record ModelVersionStatistics(
 
 /// <summary>The body of <c>/v2/models/{name}/stats</c>.</summary>
 public sealed record ModelStatisticsResponse([property: JsonPropertyName("model_stats")] IReadOnlyList<ModelVersionStatistics> ModelStats);
+
+/// <summary>Answer of <c>POST /api/admin/models/{name}/versions</c>: the new version's number and the model as it now serves.</summary>
+public sealed record ModelVersionAdded(int Version, ModelSummary Model);
+
+/// <summary>One file of a version being uploaded, read as it is sent.</summary>
+public sealed record UploadedFile(Stream Content, string FileName);

@@ -12,10 +12,11 @@ public sealed record TrafficFigures(
     double ErrorRate,
     double CacheHitsPerSecond,
     double? MeanBatchSize,
-    int QueueDepth);
+    int QueueDepth,
+    double RefusalsPerSecond);
 
 /// <summary>One step of the overview's series; <see cref="At"/> is when the step ended.</summary>
-public sealed record TrafficPoint(DateTimeOffset At, double PredictionsPerSecond, double? P95Ms, double ErrorRate);
+public sealed record TrafficPoint(DateTimeOffset At, double PredictionsPerSecond, double? P95Ms, double ErrorRate, double RefusalsPerSecond);
 
 /// <summary>Answer of <c>GET /api/admin/summary</c>.</summary>
 public sealed record OverviewSummary(

@@ -22,6 +22,9 @@ public sealed class InferenceException(InferenceErrorKind kind, string message) 
 {
     public InferenceErrorKind Kind { get; } = kind;
 
+    /// <summary>When an overloaded or unavailable server expects to have room again; transports send it as Retry-After.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     public static InferenceException InvalidInput(string message) => new(InferenceErrorKind.InvalidInput, message);
 
     public static InferenceException ModelNotFound(string message) => new(InferenceErrorKind.ModelNotFound, message);

@@ -4,22 +4,15 @@ using Inference.Engine.Errors;
 
 namespace Inference.Engine.Execution;
 
-/// <summary>What a batcher reports about each batch it runs.</summary>
-public interface IBatchObserver
-{
-    void BatchStarted(string model, int version, int size, ReadOnlySpan<double> queueWaitsMs);
-
-    /// <summary>A batch finished running (successfully or not) after <paramref name="runMs"/>.</summary>
-    void BatchCompleted(string model, int version, int size, double runMs) { }
-}
-
 /// <summary>
 /// Coalesces concurrent requests for one model version into batched runs on a dedicated thread. An idle
 /// runner dispatches a request at once; requests that arrive while a batch runs are taken together next,
 /// waiting at most the plan's queue delay for the batch to fill. The queue is bounded: past its size a
-/// request is refused as <see cref="InferenceErrorKind.Overloaded"/>. A cancelled request leaves the queue.
-/// <see cref="InferencePriority.Background"/> requests wait in a backlog of their own (bounded separately)
-/// and only fill the slots online requests leave free in a batch.
+/// request is refused as <see cref="InferenceErrorKind.Overloaded"/>, and so is an online request whose estimated wait
+/// (<see cref="QueueTimeEstimator"/>) is over the plan's queue-time budget: at once, before any work is done for it. A
+/// cancelled request leaves the queue (and stops counting towards its depth) and never runs.
+/// <see cref="InferencePriority.Background"/> requests wait in a backlog of their own (bounded separately, exempt from
+/// the budget) and only fill the slots online requests leave free in a batch.
 /// </summary>
 public sealed class DynamicBatcher<TInput, TOutput> : IDisposable
 {
@@ -29,6 +22,7 @@ public sealed class DynamicBatcher<TInput, TOutput> : IDisposable
     private readonly BatchingPlan _plan;
     private readonly IBatchObserver? _observer;
     private readonly Thread _runner;
+    private readonly QueueTimeEstimator _estimator;
     // Background requests the runner has read but not yet run; only the runner thread touches it.
     private readonly Queue<PendingRequest> _backgroundBacklog = new();
     private int _depth;
@@ -40,6 +34,7 @@ public sealed class DynamicBatcher<TInput, TOutput> : IDisposable
 
     public DynamicBatcher(string model, int version, BatchingPlan plan, Func<IReadOnlyList<TInput>, TOutput[]> runBatch, IBatchObserver? observer = null)
     {
+        _estimator = new QueueTimeEstimator(TimeProvider.System);
         _model = model;
         _version = version;
         _plan = plan;
@@ -63,10 +58,12 @@ public sealed class DynamicBatcher<TInput, TOutput> : IDisposable
     {
         cancellationToken.ThrowIfCancellationRequested();
         var background = priority == InferencePriority.Background;
+        CheckBudget(priority);
         ref var depth = ref background ? ref _backgroundDepth : ref _depth;
         if (Interlocked.Increment(ref depth) > _plan.MaxQueueSize)
         {
             Interlocked.Decrement(ref depth);
+            _observer?.RequestRefused(_model, _version, AdmissionRefusal.QueueFull);
             throw new InferenceException(InferenceErrorKind.Overloaded,
                 $"The {(background ? "background " : "")}queue for this model is full ({_plan.MaxQueueSize} requests waiting); retry shortly.");
         }
@@ -84,11 +81,48 @@ public sealed class DynamicBatcher<TInput, TOutput> : IDisposable
         {
             request.Cancellation = cancellationToken.Register(static state =>
             {
-                var (pending, token) = ((PendingRequest, CancellationToken))state!;
-                pending.Completion.TrySetCanceled(token);
-            }, (request, cancellationToken));
+                var (batcher, pending, token) = ((DynamicBatcher<TInput, TOutput>, PendingRequest, CancellationToken))state!;
+                if (pending.Completion.TrySetCanceled(token) && pending.TryLeaveQueue())
+                {
+                    // Its caller is gone: it stops counting towards the depth that admission reads, and the runner skips it.
+                    Interlocked.Decrement(ref pending.Background ? ref batcher._backgroundDepth : ref batcher._depth);
+                    batcher._observer?.RequestAbandoned(batcher._model, batcher._version);
+                }
+            }, (this, request, cancellationToken));
         }
         return request.Completion.Task;
+    }
+
+    /// <summary>
+    /// Refuses, as <see cref="InferenceErrorKind.Overloaded"/> with a Retry-After, an online request that would wait over the
+    /// queue-time budget or find the queue full. Callers check before pre-processing so a refusal costs no work;
+    /// <see cref="EnqueueAsync(TInput, InferencePriority, CancellationToken)"/> checks again.
+    /// </summary>
+    public void CheckAdmission(InferencePriority priority)
+    {
+        CheckBudget(priority);
+        if (priority == InferencePriority.Online && QueueDepth >= _plan.MaxQueueSize)
+        {
+            _observer?.RequestRefused(_model, _version, AdmissionRefusal.QueueFull);
+            throw new InferenceException(InferenceErrorKind.Overloaded,
+                $"The queue for this model is full ({_plan.MaxQueueSize} requests waiting); retry shortly.");
+        }
+    }
+
+    private void CheckBudget(InferencePriority priority)
+    {
+        if (priority == InferencePriority.Background || _plan.QueueTimeBudget <= TimeSpan.Zero)
+        {
+            return;
+        }
+        var wait = _estimator.EstimateWait(QueueDepth, _plan.MaxBatchSize);
+        if (wait > _plan.QueueTimeBudget)
+        {
+            _observer?.RequestRefused(_model, _version, AdmissionRefusal.OverBudget);
+            throw new InferenceException(InferenceErrorKind.Overloaded,
+                $"This model's queue is about {wait.TotalMilliseconds:0.#} ms deep, over its {_plan.QueueTimeBudget.TotalMilliseconds:0.###} ms " +
+                "queue-time budget; retry shortly.") { RetryAfter = wait };
+        }
     }
 
     private void RunLoop()
@@ -126,7 +160,7 @@ public sealed class DynamicBatcher<TInput, TOutput> : IDisposable
         // The queue only ends once drained; this guards against a request slipping in as it closed.
         while (reader.TryRead(out var leftover))
         {
-            Interlocked.Decrement(ref leftover.Background ? ref _backgroundDepth : ref _depth);
+            LeaveQueue(leftover);
             leftover.Completion.TrySetException(new InferenceException(InferenceErrorKind.ModelUnavailable, "The model was unloaded."));
         }
     }
@@ -169,14 +203,23 @@ public sealed class DynamicBatcher<TInput, TOutput> : IDisposable
             _backgroundBacklog.Enqueue(request);
             return;
         }
-        Interlocked.Decrement(ref _depth);
+        LeaveQueue(request);
         Admit(request, batch);
     }
 
     private void TakeBackground(PendingRequest request, List<PendingRequest> batch)
     {
-        Interlocked.Decrement(ref _backgroundDepth);
+        LeaveQueue(request);
         Admit(request, batch);
+    }
+
+    // Whoever takes a request off the queue first (the runner, or its cancellation) lowers the depth, once.
+    private void LeaveQueue(PendingRequest request)
+    {
+        if (request.TryLeaveQueue())
+        {
+            Interlocked.Decrement(ref request.Background ? ref _backgroundDepth : ref _depth);
+        }
     }
 
     private static void Admit(PendingRequest request, List<PendingRequest> batch)
@@ -200,6 +243,7 @@ public sealed class DynamicBatcher<TInput, TOutput> : IDisposable
             waits[i] = Stopwatch.GetElapsedTime(batch[i].EnqueuedAt, started).TotalMilliseconds;
         }
         _observer?.BatchStarted(_model, _version, batch.Count, waits);
+        _estimator.RunStarted(batch.Count);
 
         var inputs = new TInput[batch.Count];
         for (var i = 0; i < batch.Count; i++)
@@ -232,7 +276,9 @@ public sealed class DynamicBatcher<TInput, TOutput> : IDisposable
         }
         finally
         {
-            _observer?.BatchCompleted(_model, _version, batch.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            var runMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            _estimator.RunCompleted(batch.Count, runMs);
+            _observer?.BatchCompleted(_model, _version, batch.Count, runMs);
         }
     }
 
@@ -258,5 +304,10 @@ public sealed class DynamicBatcher<TInput, TOutput> : IDisposable
         public CancellationTokenRegistration Cancellation { get; set; }
 
         public Activity? QueueSpan { get; init; }
+
+        private int _leftQueue;
+
+        /// <summary>True for the first caller only: the request leaves the queue's depth exactly once.</summary>
+        public bool TryLeaveQueue() => Interlocked.Exchange(ref _leftQueue, 1) == 0;
     }
 }

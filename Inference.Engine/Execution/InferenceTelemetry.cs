@@ -23,6 +23,7 @@ public sealed class InferenceTelemetry : IBatchObserver, IDisposable
     private readonly Histogram<int> _batchSize;
     private readonly Counter<long> _cacheLookups;
     private readonly Counter<long> _admissionRefusals;
+    private readonly Counter<long> _abandoned;
     private readonly Counter<long> _logDropped;
     private readonly Counter<long> _shadowRequests;
     private readonly Histogram<double> _loadDuration;
@@ -42,7 +43,10 @@ public sealed class InferenceTelemetry : IBatchObserver, IDisposable
         _cacheLookups = _meter.CreateCounter<long>("inference.cache.lookups", "{request}",
             "Prediction cache lookups by model and result (hit, miss, bypass).");
         _admissionRefusals = _meter.CreateCounter<long>("inference.admission.refusals", "{request}",
-            "Requests refused with 503 because the model version's queue was full.");
+            "Requests refused with 503 before any work, by reason: over_budget (the estimated queue wait was over the version's " +
+            "queue-time budget) or queue_full.");
+        _abandoned = _meter.CreateCounter<long>("inference.queue.abandoned", "{request}",
+            "Queued requests dropped without running because their caller went away (cancelled or disconnected).");
         _logDropped = _meter.CreateCounter<long>("inference.predictionlog.dropped", "{entry}",
             "Prediction log entries dropped because the queue for the database was full.");
         _shadowRequests = _meter.CreateCounter<long>("inference.shadow.requests", "{request}",
@@ -52,10 +56,11 @@ public sealed class InferenceTelemetry : IBatchObserver, IDisposable
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120] });
         _meter.CreateObservableGauge("inference.queue.depth", () => Measure(model => model.QueueDepth), "{request}",
             "Requests waiting per model version.");
-        _meter.CreateObservableGauge("inference.model.queue.budget", () => _models().Select(model => new Measurement<double>(
-                model.Batching.MaxQueueDelay.TotalSeconds,
-                new KeyValuePair<string, object?>("model", model.Name), new KeyValuePair<string, object?>("version", model.Version))),
-            "s", "How long a request may wait for its batch to fill (the version's max queue delay): its queue-time budget.");
+        _meter.CreateObservableGauge("inference.model.queue.budget", () => _models()
+                .Where(model => model.Batching.Enabled && model.Batching.QueueTimeBudget > TimeSpan.Zero)
+                .Select(model => new Measurement<double>(model.Batching.QueueTimeBudget.TotalSeconds,
+                    new KeyValuePair<string, object?>("model", model.Name), new KeyValuePair<string, object?>("version", model.Version))),
+            "s", "The version's queue-time budget: requests expected to wait longer for their batch are refused with 503.");
         _meter.CreateObservableGauge("inference.model.memory", () => Measure(model => model.MemoryBytes), "By",
             "Resident memory each loaded model version added.");
         _meter.CreateObservableGauge("inference.model.provider", () => _models().Select(model => new Measurement<int>(1,
@@ -83,8 +88,14 @@ public sealed class InferenceTelemetry : IBatchObserver, IDisposable
         }
     }
 
-    public void RecordAdmissionRefusal(string model, int version) =>
-        _admissionRefusals.Add(1, new TagList { { "model", model }, { "version", version } });
+    public void RequestRefused(string model, int version, AdmissionRefusal reason) =>
+        _admissionRefusals.Add(1, new TagList
+        {
+            { "model", model }, { "version", version }, { "reason", reason == AdmissionRefusal.OverBudget ? "over_budget" : "queue_full" },
+        });
+
+    public void RequestAbandoned(string model, int version) =>
+        _abandoned.Add(1, new TagList { { "model", model }, { "version", version } });
 
     public void RecordCacheLookup(string model, string result) =>
         _cacheLookups.Add(1, new TagList { { "model", model }, { "result", result } });

@@ -80,6 +80,10 @@ public sealed class ModelStatistics(IBatchObserver? next) : IBatchObserver
         next?.BatchCompleted(model, version, size, runMs);
     }
 
+    public void RequestRefused(string model, int version, AdmissionRefusal reason) => next?.RequestRefused(model, version, reason);
+
+    public void RequestAbandoned(string model, int version) => next?.RequestAbandoned(model, version);
+
     public ModelStatisticsSnapshot Snapshot() => new(
         Volatile.Read(ref _lastInferenceMs),
         Volatile.Read(ref _inferenceCount),

@@ -25,12 +25,18 @@ public sealed class TextEncoder : IDisposable
 {
     private static readonly string[] PaddingOffsetTypes = ["roberta", "xlm-roberta", "xlm-roberta-xl", "camembert", "longformer", "data2vec-text"];
 
-    private readonly HuggingFaceTokenizer _tokenizer;
+    private readonly ISubwordTokenizer _tokenizer;
     private readonly SpecialTokenTemplate _template;
 
     public TextEncoder(TokenizerDefinition definition, int maxSequenceLength)
+        : this(definition, maxSequenceLength, SubwordTokenizer.Create(definition))
     {
-        _tokenizer = new HuggingFaceTokenizer(definition);
+    }
+
+    /// <summary>A definition run by the given <paramref name="tokenizer"/> (tests pick the managed fallback).</summary>
+    internal TextEncoder(TokenizerDefinition definition, int maxSequenceLength, ISubwordTokenizer tokenizer)
+    {
+        _tokenizer = tokenizer;
         _template = definition.Template;
         Kind = definition.Kind;
         PaddingId = definition.PaddingId;

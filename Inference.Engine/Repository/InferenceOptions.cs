@@ -29,6 +29,9 @@ public sealed class InferenceOptions
 
     public long MaxImageBytes { get; set; } = 10 * 1024 * 1024;
 
+    /// <summary>The largest upload of a new model version, all its files together.</summary>
+    public long MaxModelUploadBytes { get; set; } = 1024L * 1024 * 1024;
+
     public long MaxImagePixels { get; set; } = 40_000_000;
 
     public int MaxTextCharacters { get; set; } = 20_000;

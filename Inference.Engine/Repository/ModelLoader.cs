@@ -82,10 +82,14 @@ public sealed partial class ModelLoader(InferenceOptions options, SemaphoreSlim?
         };
     }
 
-    /// <summary>Creates the session, the pre-processing and the batcher, and warms the model with representative batches.</summary>
-    public ModelVersion Load(string name, string modelDirectory, ModelConfiguration configuration, int version)
+    /// <summary>
+    /// Creates the session, the pre-processing and the batcher, and warms the model with representative batches. The
+    /// version's files are read from <paramref name="versionDirectory"/> when given (an upload being checked before it
+    /// takes its numbered folder), else from the numbered folder.
+    /// </summary>
+    public ModelVersion Load(string name, string modelDirectory, ModelConfiguration configuration, int version, string? versionDirectory = null)
     {
-        var versionDirectory = Path.Combine(modelDirectory, version.ToString());
+        versionDirectory ??= Path.Combine(modelDirectory, version.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var modelPath = Path.Combine(versionDirectory, ModelFileName);
         var residentBefore = Environment.WorkingSet;
         var (fingerprint, bytes) = Fingerprint(modelPath);

@@ -38,7 +38,7 @@ public sealed record ModelEntry(
 /// never takes the others down: it is kept as UNAVAILABLE with its reason. Models can be loaded, unloaded
 /// and reloaded at run time; a reload that fails keeps the old versions serving.
 /// </summary>
-public sealed class ModelRepository : IDisposable
+public sealed partial class ModelRepository : IDisposable
 {
     private readonly ConcurrentDictionary<string, ModelEntry> _models = new(StringComparer.OrdinalIgnoreCase);
     private readonly IOptions<InferenceOptions> _options;
@@ -76,11 +76,7 @@ public sealed class ModelRepository : IDisposable
     /// <summary>Loads (or reloads) a model from its folder. The new versions replace the old only if they load.</summary>
     public async Task<ModelEntry> LoadAsync(string name, CancellationToken cancellationToken = default)
     {
-        var directory = DiscoverModels().Where(model => string.Equals(model.Name, name, StringComparison.OrdinalIgnoreCase))
-            .Select(model => model.Directory).FirstOrDefault()
-            ?? throw InferenceException.ModelNotFound(
-                $"No folder named '{name}' with a {ModelLoader.ConfigurationFileName} or a version folder exists under the model roots.");
-
+        var directory = FindModelDirectory(name);
         await _changes.WaitAsync(cancellationToken);
         try
         {
@@ -160,6 +156,13 @@ public sealed class ModelRepository : IDisposable
                 $"Model '{name}' has no version {wanted}. Available versions: {string.Join(", ", entry.Versions.Keys.Order())}.");
     }
 
+    /// <summary>The folder of the model named <paramref name="name"/> under the model roots.</summary>
+    private string FindModelDirectory(string name) =>
+        DiscoverModels().Where(model => string.Equals(model.Name, name, StringComparison.OrdinalIgnoreCase))
+            .Select(model => model.Directory).FirstOrDefault()
+        ?? throw InferenceException.ModelNotFound(
+            $"No folder named '{name}' with a {ModelLoader.ConfigurationFileName} or a version folder exists under the model roots.");
+
     private IEnumerable<(string Name, string Directory)> DiscoverModels()
     {
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -224,9 +227,7 @@ public sealed class ModelRepository : IDisposable
             }
             return new ModelEntry(name, modelDirectory, configuration, versions, ModelStates.Ready, null);
         }
-        catch (Exception exception) when (exception is ArgumentException or IOException or InvalidOperationException
-                                              or UnauthorizedAccessException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException
-                                              or InferenceException or System.Text.Json.JsonException or FormatException)
+        catch (Exception exception) when (IsLoadFailure(exception))
         {
             foreach (var loaded in versions.Values)
             {
@@ -236,6 +237,11 @@ public sealed class ModelRepository : IDisposable
             return new ModelEntry(name, modelDirectory, configuration, new Dictionary<int, ModelVersion>(), ModelStates.Unavailable, exception.Message);
         }
     }
+
+    /// <summary>What a model folder that cannot be served throws while it loads (as opposed to a bug of the server).</summary>
+    private static bool IsLoadFailure(Exception exception) =>
+        exception is ArgumentException or IOException or InvalidOperationException or UnauthorizedAccessException
+            or Microsoft.ML.OnnxRuntime.OnnxRuntimeException or InferenceException or System.Text.Json.JsonException or FormatException;
 
     /// <summary>Disposes replaced versions off the caller's path, after their queued requests finish.</summary>
     private static void Retire(ModelEntry? entry)

@@ -48,7 +48,7 @@ public sealed partial class ModelVersion : IMeasuredModel, IDisposable
             throw new ArgumentException($"input '{_inputNames[0]}' is not among the model's inputs ({string.Join(", ", _session.InputNames)}).");
         }
 
-        Batching = BatchingPlan.For(batching, Configuration.Batching, mainInput.Dimensions.Length > 0 ? mainInput.Dimensions[0] : 1);
+        Batching = BatchingPlan.For(batching, Name, Configuration.Batching, mainInput.Dimensions.Length > 0 ? mainInput.Dimensions[0] : 1);
         Statistics = new ModelStatistics(observer);
         Tensors = new TensorRunner(_session, Inputs, Outputs, Batching.Enabled ? Batching.MaxBatchSize : 1);
         if (Batching.Enabled)
@@ -157,6 +157,22 @@ public sealed partial class ModelVersion : IMeasuredModel, IDisposable
             OnnxRuntimeException runtime => InferenceException.InvalidInput($"The model could not run on these inputs: {runtime.Message}"),
             var other => new InvalidOperationException("The tensor run failed.", other),
         };
+    }
+
+    /// <summary>
+    /// Refuses at once an online request that its batcher could not start within the queue-time budget (or whose queue is
+    /// full): called before pre-processing, so a refused request costs no work. <paramref name="rawTensors"/> picks the
+    /// raw-tensor queue instead of the task's.
+    /// </summary>
+    public void CheckAdmission(InferencePriority priority, bool rawTensors = false)
+    {
+        if (rawTensors)
+        {
+            _tensorBatcher?.CheckAdmission(priority);
+            return;
+        }
+        _textBatcher?.CheckAdmission(priority);
+        _imageBatcher?.CheckAdmission(priority);
     }
 
     /// <summary>Records when online traffic last arrived: batch jobs yield the CPU while it lasts.</summary>

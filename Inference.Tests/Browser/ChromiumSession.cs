@@ -5,13 +5,12 @@ namespace Inference.Tests.Browser;
 
 /// <summary>
 /// Debian's Chromium driven by Playwright for one test: opens signed-in pages, picks MudBlazor select options, and on a
-/// failure saves a screenshot and the page's HTML beside the message. With <c>INFERENCE_SCREENSHOTS</c> set to a folder,
-/// <see cref="ScreenshotAsync"/> saves the pages shown in the README there.
+/// failure saves a screenshot and the page's HTML beside the message. With <c>UPDATE_SCREENSHOTS=1</c>,
+/// <see cref="ScreenshotAsync"/> saves the pages shown in the README to <c>docs/images/</c>.
 /// </summary>
 public sealed class ChromiumSession : IAsyncDisposable
 {
     public const string ChromiumPath = "/usr/bin/chromium";
-    public const string ScreenshotFolderVariable = "INFERENCE_SCREENSHOTS";
 
     private readonly IPlaywright _playwright;
     private readonly IBrowser _browser;
@@ -67,15 +66,14 @@ public sealed class ChromiumSession : IAsyncDisposable
     }
 
     /// <summary>
-    /// Saves the page (the whole of it, or what the window shows) as <paramref name="name"/>.png when screenshots are asked
-    /// for; otherwise does nothing.
+    /// Saves the page (the whole of it, or what the window shows) as <c>docs/images/<paramref name="name"/>.png</c> when
+    /// <c>UPDATE_SCREENSHOTS=1</c>; otherwise does nothing, so ordinary runs leave the working tree alone.
     /// </summary>
     public static async Task ScreenshotAsync(IPage page, string name, bool fullPage = true)
     {
-        if (Environment.GetEnvironmentVariable(ScreenshotFolderVariable) is { Length: > 0 } folder)
+        if (DashboardBrowser.UpdatesScreenshots)
         {
-            Directory.CreateDirectory(folder);
-            await page.ScreenshotAsync(new() { Path = Path.Combine(folder, $"{name}.png"), FullPage = fullPage });
+            await page.ScreenshotAsync(new() { Path = DashboardBrowser.DocumentationScreenshotPath(name), FullPage = fullPage });
         }
     }
 

@@ -101,13 +101,18 @@ public sealed class DashboardBrowser : IAsyncDisposable
     /// </summary>
     public static async Task SaveDocumentationScreenshotAsync(IPage page, string name)
     {
-        if (Environment.GetEnvironmentVariable("UPDATE_SCREENSHOTS") != "1")
+        if (!UpdatesScreenshots)
         {
             return;
         }
         await page.SetViewportSizeAsync(1280, 800);
-        await page.ScreenshotAsync(new() { Path = Path.Combine(TestPaths.RepositoryRoot, "docs", "images", $"{name}.png"), FullPage = true });
+        await page.ScreenshotAsync(new() { Path = DocumentationScreenshotPath(name), FullPage = true });
     }
+
+    /// <summary>Whether this run refreshes the README's screenshots (<c>UPDATE_SCREENSHOTS=1</c>).</summary>
+    public static bool UpdatesScreenshots => Environment.GetEnvironmentVariable("UPDATE_SCREENSHOTS") == "1";
+
+    public static string DocumentationScreenshotPath(string name) => Path.Combine(TestPaths.RepositoryRoot, "docs", "images", $"{name}.png");
 
     public async ValueTask DisposeAsync()
     {

@@ -47,6 +47,43 @@ public sealed class ModelsAndTrafficPageTests(AppHostFixture fixture)
     }
 
     [Fact]
+    public async Task ModelsPageUploadsANewVersionThatServesAndShowsTheApisReasonForOneThatDoesNot()
+    {
+        const string uploadModel = ReferenceModelRoot.ConsoleUploadModel;
+        var folder = ReferenceModelRoot.SentimentVersionFolder;
+        await using var browser = await ChromiumSession.StartAsync(fixture.DashboardUrl, fixture.AdminKey);
+        await browser.RunAsync("/models", async page =>
+        {
+            await Assertions.Expect(page.Locator(".models-page[data-interactive='true']")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+            await ChromiumSession.ChooseAsync(page, "#upload-model", uploadModel);
+            await Assertions.Expect(page.Locator("#upload-model")).ToHaveAttributeAsync("data-value", uploadModel);
+
+            // The ONNX file without its vocabulary does not load: the API's reason is shown and nothing is added.
+            await ChooseFilesAsync(page, "#upload-onnx", Path.Combine(folder, "model.onnx"));
+            await page.ClickAsync("#upload-version");
+            await Assertions.Expect(page.Locator("#upload-error[role='alert']")).ToContainTextAsync("does not load", new() { Timeout = 60_000 });
+            await Assertions.Expect(page.Locator($"#versions-{uploadModel}")).Not.ToContainTextAsync("v2");
+
+            await ChooseFilesAsync(page, "#upload-files", Path.Combine(folder, "vocab.txt"), Path.Combine(folder, "config.json"));
+            await page.ClickAsync("#upload-version");
+            await Assertions.Expect(page.Locator("#models-notice")).ToContainTextAsync($"{uploadModel} v2 is uploaded", new() { Timeout = 60_000 });
+            await Assertions.Expect(page.Locator($"#versions-{uploadModel}")).ToContainTextAsync("v2 READY");
+            await Assertions.Expect(page.Locator("#upload-error")).ToHaveCountAsync(0);
+        });
+
+        var served = await PredictionCalls.PredictTextAsync(fixture.Api, new { text = "Uploaded from the console", model = uploadModel, version = 2 });
+        Assert.Equal(2, served.VersionHeader);
+    }
+
+    /// <summary>Picks files in an InputFile once its script is listening (it numbers the files it reads).</summary>
+    private static async Task ChooseFilesAsync(IPage page, string input, params string[] files)
+    {
+        await page.WaitForFunctionAsync($"() => document.querySelector(\"{input}\")?._blazorInputFileNextFileId !== undefined",
+            null, new() { Timeout = 30_000 });
+        await page.SetInputFilesAsync(input, files);
+    }
+
+    [Fact]
     public async Task TrafficPageSavesASplitThatTheApiServesAndAudits()
     {
         await using var browser = await ChromiumSession.StartAsync(fixture.DashboardUrl, fixture.AdminKey);

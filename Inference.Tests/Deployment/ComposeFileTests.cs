@@ -118,14 +118,14 @@ public sealed class ComposeFileTests
         var deployment = await PublishedAppModel.GenerateComposeAsync(new ComposeOptions());
         var services = deployment.File.Services;
 
-        string[] secrets = ["postgres-password", "redis-password", "inference-admin-key"];
+        string[] secrets = ["postgres-password", "redis-password", "inference-admin-key", "console-key-ring-secret"];
         Assert.Equal(secrets, deployment.File.Secrets.Keys);
         Assert.All(deployment.File.Secrets, secret => Assert.Equal($"./secrets/{secret.Key}", secret.Value.File));
         Assert.Equal(secrets, deployment.Environment.SecretFiles);
         Assert.DoesNotContain(deployment.Environment.Entries, entry => entry.IsRequired);
         // No value or variable of the environment file carries a secret.
         Assert.All(services.Values.SelectMany(service => service.Environment.Values.Concat(service.Command)),
-            value => Assert.DoesNotMatch(@"PASSWORD:|ADMIN_KEY", value));
+            value => Assert.DoesNotMatch(@"PASSWORD:|ADMIN_KEY|KEY_RING_SECRET", value));
         // Containers get the official images' _FILE variables; their commands read the file.
         Assert.Equal("/run/secrets/postgres-password", services["postgres"].Environment["POSTGRES_PASSWORD_FILE"]);
         Assert.DoesNotContain("POSTGRES_PASSWORD", services["postgres"].Environment.Keys);
@@ -133,10 +133,11 @@ public sealed class ComposeFileTests
         // .NET services resolve {secret:name} from /run/secrets; each mounts only the secrets it refers to.
         Assert.Contains("Password={secret:postgres-password}", services[Api].Environment["ConnectionStrings__inferencedb"]);
         Assert.Equal("{secret:inference-admin-key}", services[Api].Environment["Inference__Auth__BootstrapAdminKey"]);
-        Assert.Equal(secrets, services[Api].Secrets);
+        Assert.Equal(["postgres-password", "redis-password", "inference-admin-key"], services[Api].Secrets);
         Assert.Equal(["postgres-password"], services["inference-migrations"].Secrets);
-        // The admin console holds no key (people sign in with theirs): only Redis, for its key ring.
-        Assert.Equal(["redis-password"], services["inference-dashboard"].Secrets);
+        // The admin console holds no key (people sign in with theirs): only its key ring's, in Redis and sealed.
+        Assert.Equal("{secret:console-key-ring-secret}", services["inference-dashboard"].Environment["Console__DataProtection__KeyRingSecret"]);
+        Assert.Equal(["redis-password", "console-key-ring-secret"], services["inference-dashboard"].Secrets);
         Assert.DoesNotContain(services["inference-dashboard"].Environment.Keys, name => name.Contains("ApiKey", StringComparison.OrdinalIgnoreCase));
     }
 }

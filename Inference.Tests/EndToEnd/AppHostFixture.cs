@@ -8,6 +8,8 @@ namespace Inference.Tests.EndToEnd;
 /// </summary>
 public sealed class AppHostFixture : AppHostFixtureBase
 {
+    public const long MaxModelUploadBytes = 4 * 1024 * 1024;
+
     private readonly ReferenceModelRoot _referenceModels = new();
 
     /// <summary>The extra model root the API serves from (models whose folders a test may change, then reload).</summary>
@@ -17,6 +19,11 @@ public sealed class AppHostFixture : AppHostFixtureBase
     {
         Name = "apphost",
         Arguments = [$"--Inference:ExtraModelRoots={_referenceModels.Path};{TestPaths.TestModels}"],
+        ApiEnvironment = new Dictionary<string, string>
+        {
+            // Small enough for a test to go past it, large enough for the sentiment model's files.
+            ["Inference__MaxModelUploadBytes"] = MaxModelUploadBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        },
     };
 
     public override async ValueTask DisposeAsync()

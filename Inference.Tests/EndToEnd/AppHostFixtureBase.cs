@@ -43,6 +43,9 @@ public abstract partial class AppHostFixtureBase : IAsyncLifetime
     /// <summary>The bootstrap admin key this AppHost's API accepts (its <c>inference-admin-key</c> parameter).</summary>
     public string AdminKey { get; } = ApiKeyClient.NewBootstrapKey();
 
+    /// <summary>The secret this AppHost's console seals its key ring with (its <c>console-key-ring-secret</c> parameter).</summary>
+    public string KeyRingSecret { get; } = ApiKeyClient.NewBootstrapKey();
+
     /// <summary>Sends no key.</summary>
     public HttpClient Api { get; private set; } = null!;
 
@@ -105,6 +108,7 @@ public abstract partial class AppHostFixtureBase : IAsyncLifetime
                 $"--Infrastructure:Mode={options.InfrastructureMode}",
                 $"--Infrastructure:DataDirectory={_dataDirectory}",
                 $"--Parameters:inference-admin-key={AdminKey}",
+                $"--Parameters:console-key-ring-secret={KeyRingSecret}",
                 $"--Inference:ApiReplicas={options.ApiReplicas}",
                 .. options.Arguments,
             ],

@@ -28,7 +28,7 @@ public sealed record JobDto(
 
 public sealed record JobResultDto(
     int Index, bool Succeeded, string? Label, float? Score, ClassScoreDto[]? Predictions, string? Error, int Attempts, string? Input,
-    double? InferenceTimeMs, string? ProcessedBy);
+    double? InferenceTimeMs, string? ProcessedBy, float[]? Embedding = null);
 
 public sealed record JobResultsPageDto(Guid JobId, string State, int TotalItems, JobResultDto[] Items, string? Next);
 

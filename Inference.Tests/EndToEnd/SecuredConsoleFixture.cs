@@ -16,6 +16,9 @@ public sealed class SecuredConsoleFixture : AppHostFixtureBase
     public const int SignInFailuresPerWindow = 5;
     public static readonly TimeSpan SignInWindow = TimeSpan.FromSeconds(20);
 
+    /// <summary>How long the console trusts its last word from the API on a signed-in key (30 s by default).</summary>
+    public static readonly TimeSpan KeyRecheckInterval = TimeSpan.FromSeconds(2);
+
     protected override TestAppHostOptions Options => new()
     {
         Name = "console",
@@ -29,6 +32,26 @@ public sealed class SecuredConsoleFixture : AppHostFixtureBase
         {
             ["Console__SignIn__FailuresPerWindow"] = SignInFailuresPerWindow.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Console__SignIn__Window"] = SignInWindow.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
+            ["Console__SignIn__RecheckInterval"] = KeyRecheckInterval.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
         },
     };
+
+    /// <summary>
+    /// Ends the console's process, as a crash or a redeploy would, and starts it again through the resource's start command,
+    /// as the dashboard's button does; returns once it is healthy. (The orchestrator's stop command times out on the
+    /// console's process here, so the process is ended directly.)
+    /// </summary>
+    public async Task RestartConsoleAsync(CancellationToken cancellationToken)
+    {
+        var running = await App.ResourceNotifications.WaitForResourceHealthyAsync(DashboardResource, cancellationToken);
+        var processId = running.Snapshot.Properties.Single(property => property.Name == "executable.pid").Value;
+        using (var process = System.Diagnostics.Process.GetProcessById(Convert.ToInt32(processId, System.Globalization.CultureInfo.InvariantCulture)))
+        {
+            process.Kill(entireProcessTree: true);
+            await Eventually.WithinAsync(ResourceTimeout, "the console's process to exit", process.WaitForExitAsync, cancellationToken);
+        }
+        await Eventually.WithinAsync(ResourceTimeout, "the console to be seen stopped", token => App.ResourceNotifications.WaitForResourceAsync(
+            DashboardResource, update => update.Snapshot.State?.Text is "Exited" or "Finished", token), cancellationToken);
+        await RunCommandAsync(DashboardResource, Aspire.Hosting.ApplicationModel.KnownResourceCommands.StartCommand, cancellationToken);
+    }
 }

@@ -65,6 +65,8 @@ public sealed class DynamicBatcherTests(EngineFixture fixture) : IClassFixture<E
         var kept = batcher.EnqueueAsync(encode("still wanted"), TestContext.Current.CancellationToken);
 
         gone.Cancel();
+        // It stops counting at once, before the runner reaches it: admission reads this depth.
+        Assert.Equal(1, batcher.QueueDepth);
         run.Gate.Set();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);

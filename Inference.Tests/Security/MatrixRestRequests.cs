@@ -37,6 +37,8 @@ public static class MatrixRestRequests
             await s.LoadModelAsync();
             return Post($"/api/admin/models/{s.Model}/unload");
         }, s => s.LoadModelAsync()),
+        // An ONNX file that does not load: an admin is let through and refused by validation (400), so nothing is added.
+        ["POST /api/admin/models/{name}/versions"] = Fixed(s => ModelVersionUpload(s.Model)),
         ["GET /api/admin/models/{name}/traffic"] = new(async s =>
         {
             await s.SetSplitAsync();
@@ -102,6 +104,12 @@ public static class MatrixRestRequests
 
     private static HttpRequestMessage Raw(HttpMethod method, string path, string json) =>
         new(method, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+
+    private static HttpRequestMessage ModelVersionUpload(string model)
+    {
+        var form = new MultipartFormDataContent { { new ByteArrayContent("not an ONNX file"u8.ToArray()), "model", "model.onnx" } };
+        return new HttpRequestMessage(HttpMethod.Post, $"/api/admin/models/{model}/versions") { Content = form };
+    }
 
     private static HttpRequestMessage ImageUpload()
     {

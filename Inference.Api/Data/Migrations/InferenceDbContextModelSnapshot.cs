@@ -170,6 +170,9 @@ namespace Inference.Api.Data.Migrations
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)");
 
+                    b.Property<string>("Parameters")
+                        .HasColumnType("jsonb");
+
                     b.Property<int>("ProcessedItems")
                         .HasColumnType("integer");
 
@@ -232,6 +235,9 @@ namespace Inference.Api.Data.Migrations
 
                     b.Property<DateTimeOffset>("CompletedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.PrimitiveCollection<float[]>("Embedding")
+                        .HasColumnType("real[]");
 
                     b.Property<string>("Error")
                         .HasMaxLength(1024)

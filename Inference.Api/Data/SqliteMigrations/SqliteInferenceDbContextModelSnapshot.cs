@@ -163,6 +163,9 @@ namespace Inference.Api.Data.SqliteMigrations
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Parameters")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("ProcessedItems")
                         .HasColumnType("INTEGER");
 
@@ -225,6 +228,9 @@ namespace Inference.Api.Data.SqliteMigrations
 
                     b.Property<long>("CompletedAt")
                         .HasColumnType("INTEGER");
+
+                    b.PrimitiveCollection<string>("Embedding")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Error")
                         .HasMaxLength(1024)

@@ -7,7 +7,7 @@ namespace Inference.Engine.Processing.Tokenization;
 /// normalizer, pre-tokenizer and model exactly as Hugging Face runs them. Returns the ids of the text alone; the
 /// special tokens are the template's business.
 /// </summary>
-public sealed class HuggingFaceTokenizer : IDisposable
+public sealed class HuggingFaceTokenizer : ISubwordTokenizer
 {
     private readonly Tokenizers.DotNet.Tokenizer _tokenizer;
     private int _disposed;
@@ -34,7 +34,7 @@ public sealed class HuggingFaceTokenizer : IDisposable
 
     public TokenVocabulary Vocabulary { get; }
 
-    /// <summary>Token ids of <paramref name="text"/>, without special tokens.</summary>
+    /// <inheritdoc/>
     public int[] Encode(string text)
     {
         var ids = _tokenizer.Encode(text);
