@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Inference.Engine.Errors;
 using Inference.Engine.Execution;
 using Inference.Engine.Processing;
@@ -34,7 +35,9 @@ public sealed partial class InferenceEngine
             EncodedText encoded;
             using (InferenceTelemetry.ActivitySource.StartActivity("preprocess"))
             {
+                var started = Stopwatch.GetTimestamp();
                 encoded = model.TextEncoder!.Encode(input.Text, input.TextPair, input.Truncation);
+                telemetry.RecordStageSince(model.Name, RequestStages.Preprocess, started);
             }
             var output = await model.InferTextAsync(encoded, priority, cancellationToken);
             return Postprocess(model, output, model.Labels.Count == 0 ? int.MaxValue : model.Labels.Count) with { Truncated = encoded.Truncated };

@@ -95,7 +95,9 @@ public sealed partial class InferenceEngine(ModelRepository repository, IOptions
             var tensor = new float[model.ImagePreprocessor!.SampleLength];
             using (InferenceTelemetry.ActivitySource.StartActivity("preprocess"))
             {
+                var started = Stopwatch.GetTimestamp();
                 model.ImagePreprocessor.Preprocess(image, tensor);
+                telemetry.RecordStageSince(model.Name, RequestStages.Preprocess, started);
             }
             var output = await model.InferImageAsync(tensor, priority, cancellationToken);
             return Postprocess(model, output, top);
@@ -119,9 +121,17 @@ public sealed partial class InferenceEngine(ModelRepository repository, IOptions
     }
 
     /// <summary>Softmax (or, for a multi-label model, a sigmoid per label) and ranking; multi-label answers list the labels at or above the threshold.</summary>
-    private static ClassificationResult Postprocess(ModelVersion model, float[] output, int top)
+    private ClassificationResult Postprocess(ModelVersion model, float[] output, int top)
     {
         using var _ = InferenceTelemetry.ActivitySource.StartActivity("postprocess");
+        var started = Stopwatch.GetTimestamp();
+        var result = Rank(model, output, top);
+        telemetry.RecordStageSince(model.Name, RequestStages.Postprocess, started);
+        return result;
+    }
+
+    private static ClassificationResult Rank(ModelVersion model, float[] output, int top)
+    {
         var probabilities = output;
         if (model.Configuration.OutputKind == "logits")
         {

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
 using Inference.Api.Auditing;
+using Inference.Api.Monitoring;
 using Inference.Api.OpenInference;
 using Inference.Api.RateLimiting;
 using Inference.Api.Security;
@@ -65,7 +66,7 @@ public static class OpenInferenceApi
             .WithSummary("Statistics of one model version").ProducesProtocolErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
         metadata.MapOpenInferenceModelConfig();
 
-        var inference = protocol.MapGroup("").RequireInferAccess().WithRateLimit(RateLimitPolicies.Protocol);
+        var inference = protocol.MapGroup("").RequireInferAccess().WithRateLimit(RateLimitPolicies.Protocol).WithStageTiming();
         inference.MapPost("models/{name}/infer", Infer).WithName("OipInfer").WithSummary("Run a model on raw tensors (JSON or binary tensor data)")
             .WithDescription(InferDescription).ProducesInferenceErrors();
         inference.MapPost("models/{name}/versions/{version}/infer", Infer).WithName("OipInferVersion").WithSummary("Run one version of a model on raw tensors")
@@ -105,8 +106,15 @@ public static class OpenInferenceApi
         var call = new ServingCall(PredictionRoute, name, ProtocolVersions.Parse(version),
             PredictionHeaders.StickyId(request.HttpContext, null), PredictionHeaders.KeyId(request.HttpContext));
         var headerLength = OpenInferenceRequestReader.ParseHeaderLength(request.Headers[OpenInferenceResponse.HeaderContentLength]);
+        var timing = RequestStageTiming.Of(request.HttpContext);
         using var body = await OpenInferenceRequestBody.ReadAsync(request, services.Options.Value.MaxRequestBytes, cancellationToken);
-        var served = await services.Serving.InferTensorsAsync(call, () => OpenInferenceRequestReader.Read(body.Span, headerLength), cancellationToken);
+        var served = await services.Serving.InferTensorsAsync(call, () =>
+        {
+            var decoded = OpenInferenceRequestReader.Read(body.Span, headerLength);
+            timing?.Parsed();
+            return decoded;
+        }, cancellationToken);
+        timing?.Answered(served.Model);
 
         bool[] binary = [.. Enumerable.Range(0, served.Outputs.Length).Select(served.Request.IsBinary)];
         return new OpenInferenceResponse(served.Model, served.Version, served.Request.Id, served.Outputs, binary);

@@ -1,4 +1,5 @@
 using Inference.Api.Caching;
+using Inference.Api.Monitoring;
 using Inference.Api.RateLimiting;
 using Inference.Api.Security;
 using Inference.Api.Serving;
@@ -24,7 +25,7 @@ public static class PredictionApi
     public static IEndpointRouteBuilder MapPredictionApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("api/predict").WithTags("Predict").AddEndpointFilter<InferenceErrorFilter>()
-            .RequireInferAccess().WithRateLimit(RateLimitPolicies.Predict);
+            .RequireInferAccess().WithRateLimit(RateLimitPolicies.Predict).WithStageTiming();
 
         api.MapPost("/text", PredictText)
             .WithName("PredictText")
@@ -55,6 +56,8 @@ public static class PredictionApi
     public static async Task<Ok<PredictionResponse>> PredictText(
         TextPredictionRequest? request, HttpContext context, [AsParameters] PredictionServices services, CancellationToken cancellationToken)
     {
+        var timing = RequestStageTiming.Of(context);
+        timing?.Parsed();
         if (request?.Text is null)
         {
             throw InferenceException.InvalidInput("The body must be JSON with a 'text' field, e.g. {\"text\": \"I loved it\"}.");
@@ -63,6 +66,7 @@ public static class PredictionApi
         var call = new ServingCall("predict/text", request.Model, request.Version,
             PredictionHeaders.StickyId(context, request.ClientId), PredictionHeaders.KeyId(context), PredictionHeaders.UseCache(context.Request, request.Cache));
         var prediction = await services.Serving.PredictTextAsync(call, new TextInput(request.Text, request.TextPair, request.Truncation ?? false), cancellationToken);
+        timing?.Answered(prediction.Result.Model);
         PredictionHeaders.Write(context.Response, prediction);
         return TypedResults.Ok(PredictionResponse.From(prediction.Result, prediction.Cache == CacheOutcome.Hit));
     }
@@ -77,10 +81,13 @@ public static class PredictionApi
         CancellationToken cancellationToken)
     {
         services.Serving.CheckImageModel(model, version);
+        var timing = RequestStageTiming.Of(request.HttpContext);
         var image = await ReadUploadAsync(request, services.Options.Value.MaxImageBytes, cancellationToken);
+        timing?.Parsed();
         var call = new ServingCall("predict/image", model, version,
             PredictionHeaders.StickyId(request.HttpContext, clientId), PredictionHeaders.KeyId(request.HttpContext), PredictionHeaders.UseCache(request, null));
         var prediction = await services.Serving.PredictImageAsync(call, image, top ?? 5, cancellationToken);
+        timing?.Answered(prediction.Result.Model);
         PredictionHeaders.Write(request.HttpContext.Response, prediction);
         return TypedResults.Ok(PredictionResponse.From(prediction.Result, prediction.Cache == CacheOutcome.Hit));
     }

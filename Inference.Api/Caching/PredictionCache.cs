@@ -66,8 +66,10 @@ public sealed class PredictionCache(
             return (await predict(cancellationToken), CacheOutcome.Bypass);
         }
 
+        var started = Stopwatch.GetTimestamp();
         var key = $"{_keyPrefixes.GetValue(model, KeyPrefix)}{inputKind}:{inputHash}";
         var computed = false;
+        var predicting = TimeSpan.Zero;
         // HybridCache runs the factory apart from the caller's execution context; its spans belong to the caller's trace.
         var caller = Activity.Current;
         var result = await cache.GetOrCreateAsync(
@@ -77,13 +79,23 @@ public sealed class PredictionCache(
             {
                 computed = true;
                 Activity.Current = caller;
-                return await state(token);
+                var predictionStarted = Stopwatch.GetTimestamp();
+                try
+                {
+                    return await state(token);
+                }
+                finally
+                {
+                    predicting = Stopwatch.GetElapsedTime(predictionStarted);
+                }
             },
             entryOptions,
             [TagFor(model.Name)],
             cancellationToken);
         var outcome = computed ? CacheOutcome.Miss : CacheOutcome.Hit;
         telemetry.RecordCacheLookup(model.Name, computed ? "miss" : "hit");
+        // The cache's own time: its lookup and store, without the prediction it waited for.
+        telemetry.RecordStage(model.Name, RequestStages.Cache, Stopwatch.GetElapsedTime(started) - predicting);
         return (result, outcome);
     }
 

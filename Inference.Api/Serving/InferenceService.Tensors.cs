@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Inference.Api.OpenInference;
 using Inference.Engine.Errors;
+using Inference.Engine.Execution;
 using Inference.Engine.Repository;
 
 namespace Inference.Api.Serving;
@@ -40,7 +41,9 @@ public sealed partial class InferenceService
             outputs = request.ApplyClassification(outputs, model);
             if (call.Logged)
             {
+                var logStarted = Stopwatch.GetTimestamp();
                 log.Add(PredictionRecords.Tensors(call, model, request.Inputs, outputs, started));
+                telemetry.RecordStageSince(model.Name, RequestStages.Log, logStarted);
             }
             return new ServedTensors(model.Name, model.Version, request, outputs);
         }

@@ -23,6 +23,7 @@ public sealed partial class InferenceService(
     PredictionCache cache,
     PredictionLog log,
     ShadowTraffic shadow,
+    InferenceTelemetry telemetry,
     IOptions<InferenceOptions> options)
 {
     public Task<ServedPrediction> PredictTextAsync(ServingCall call, string text, CancellationToken cancellationToken) =>
@@ -96,8 +97,10 @@ public sealed partial class InferenceService(
             TagServed(activity, model, outcome);
             if (call.Logged && log.Enabled)
             {
+                var logStarted = Stopwatch.GetTimestamp();
                 log.Add(PredictionRecords.Classification(call, model.Name, model.Version, inputHash, preview, started, summarize(result),
                     outcome == CacheOutcome.Hit, error: null, shadow: false));
+                telemetry.RecordStageSince(model.Name, RequestStages.Log, logStarted);
             }
 
             if (decision.ShadowVersion is { } shadowVersion && shadowVersion != model.Version)

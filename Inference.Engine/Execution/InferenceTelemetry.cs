@@ -16,6 +16,10 @@ public sealed class InferenceTelemetry : IBatchObserver, IDisposable
     public static readonly IReadOnlyList<double> LatencyBuckets =
         [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 10];
 
+    /// <summary>From 10 µs: most stages (parse, cache, log, serialize) take microseconds, the run and the queue milliseconds.</summary>
+    public static readonly IReadOnlyList<double> StageBuckets =
+        [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
     private readonly Meter _meter;
     private readonly Counter<long> _requests;
     private readonly Histogram<double> _requestDuration;
@@ -27,6 +31,7 @@ public sealed class InferenceTelemetry : IBatchObserver, IDisposable
     private readonly Counter<long> _logDropped;
     private readonly Counter<long> _shadowRequests;
     private readonly Histogram<double> _loadDuration;
+    private readonly Histogram<double> _stageDuration;
     private Func<IEnumerable<IMeasuredModel>> _models = () => [];
 
     public InferenceTelemetry(IMeterFactory meterFactory)
@@ -54,6 +59,10 @@ public sealed class InferenceTelemetry : IBatchObserver, IDisposable
         _loadDuration = _meter.CreateHistogram("inference.model.load.duration", "s",
             "Time to load and warm one model version.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120] });
+        _stageDuration = _meter.CreateHistogram("inference.request.stage.duration", "s",
+            "Where one request's time goes, by stage (RequestStages: parse, cache, preprocess, queue, run, postprocess, log, " +
+            "serialize). A run is recorded once per request it served, with the whole batch's duration.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = StageBuckets });
         _meter.CreateObservableGauge("inference.queue.depth", () => Measure(model => model.QueueDepth), "{request}",
             "Requests waiting per model version.");
         _meter.CreateObservableGauge("inference.model.queue.budget", () => _models()
@@ -108,13 +117,33 @@ public sealed class InferenceTelemetry : IBatchObserver, IDisposable
     public void RecordModelLoad(string model, int version, TimeSpan duration) =>
         _loadDuration.Record(duration.TotalSeconds, new TagList { { "model", model }, { "version", version } });
 
+    /// <summary>One stage of one request (<see cref="RequestStages"/>); a struct TagList, so nothing is allocated here.</summary>
+    public void RecordStage(string model, string stage, TimeSpan elapsed) =>
+        _stageDuration.Record(elapsed.TotalSeconds, new TagList { { "model", model }, { "stage", stage } });
+
+    /// <summary>The stage from <paramref name="startedTimestamp"/> (<see cref="Stopwatch.GetTimestamp"/>) to now.</summary>
+    public void RecordStageSince(string model, string stage, long startedTimestamp) =>
+        RecordStage(model, stage, Stopwatch.GetElapsedTime(startedTimestamp));
+
     public void BatchStarted(string model, int version, int size, ReadOnlySpan<double> queueWaitsMs)
     {
         var tags = new TagList { { "model", model }, { "version", version } };
         _batchSize.Record(size, tags);
+        var stageTags = new TagList { { "model", model }, { "stage", RequestStages.Queue } };
         foreach (var wait in queueWaitsMs)
         {
             _queueDuration.Record(wait / 1000, tags);
+            _stageDuration.Record(wait / 1000, stageTags);
+        }
+    }
+
+    public void BatchCompleted(string model, int version, int size, double runMs)
+    {
+        // Every request of the batch waited for the whole run: the stage is the latency each one saw.
+        var stageTags = new TagList { { "model", model }, { "stage", RequestStages.Run } };
+        for (var request = 0; request < size; request++)
+        {
+            _stageDuration.Record(runMs / 1000, stageTags);
         }
     }
 

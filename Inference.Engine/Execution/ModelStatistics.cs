@@ -53,7 +53,7 @@ public sealed class ModelStatistics(IBatchObserver? next) : IBatchObserver
     }
 
     /// <summary>A run outside any batcher (models that cannot batch), as one execution of size one.</summary>
-    public void RecordUnbatchedRun(TimeSpan elapsed) => BatchCompleted(string.Empty, 0, 1, elapsed.TotalMilliseconds);
+    public void RecordUnbatchedRun(string model, int version, TimeSpan elapsed) => BatchCompleted(model, version, 1, elapsed.TotalMilliseconds);
 
     public void BatchStarted(string model, int version, int size, ReadOnlySpan<double> queueWaitsMs)
     {

@@ -223,7 +223,7 @@ public sealed partial class ModelVersion : IMeasuredModel, IDisposable
                 }
                 finally
                 {
-                    Statistics.RecordUnbatchedRun(Stopwatch.GetElapsedTime(started));
+                    Statistics.RecordUnbatchedRun(Name, Version, Stopwatch.GetElapsedTime(started));
                 }
             }
             finally

@@ -102,6 +102,34 @@ public sealed class PrometheusExpositionTests(ObservabilityFixture fixture)
         Assert.Equal(statistics.Success, scraped);
     }
 
+    [Fact]
+    public async Task APredictionAndAProtocolInferenceRecordWhereTheirTimeWentStageByStage()
+    {
+        const string family = "inference_request_stage_duration_seconds_count";
+        string[] everyStage = ["parse", "cache", "preprocess", "queue", "run", "postprocess", "log", "serialize"];
+        var before = await ScrapeAsync();
+
+        // A text never sent before, so the cache misses and the model runs; then raw tensors over /v2, which skip the
+        // cache and the tokenizer but pass the transport's, the queue's, the run's and the log's stages.
+        await ServingTraffic.PredictTextAsync(fixture.Api, $"Stage-timed review {Guid.NewGuid():N}: a quiet, lovely film.");
+        await ServingTraffic.InferRestAsync(fixture.Api, valid: true);
+
+        // Serialize is recorded once the response is written, a moment after the client reads it.
+        var after = await Eventually.PollAsync(_ => ScrapeAsync(),
+            scrape => Delta(before, scrape, family, ("stage", "serialize")) >= 2, SettleTimeout,
+            scrape => $"the serialize stage rose by {Delta(before, scrape, family, ("stage", "serialize"))}", Cancellation);
+
+        foreach (var stage in everyStage)
+        {
+            Assert.True(Delta(before, after, family, ("stage", stage)) >= 1, $"stage {stage} was not recorded:\n{after.Text}");
+            Assert.True(Delta(before, after, "inference_request_stage_duration_seconds_sum", ("stage", stage)) > 0, $"stage {stage} took no time");
+        }
+        foreach (var stage in new[] { "parse", "queue", "run", "log", "serialize" })
+        {
+            Assert.True(Delta(before, after, family, ("stage", stage)) >= 2, $"stage {stage} missed one of the two requests");
+        }
+    }
+
     private static async Task<(HttpStatusCode Status, string? MediaType, string Text)> ScrapeAsOpenMetricsScraperAsync(HttpClient management)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
