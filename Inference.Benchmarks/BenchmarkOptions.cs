@@ -46,6 +46,9 @@ public sealed record BenchmarkOptions
 
     public bool ShowLogs { get; init; }
 
+    /// <summary>Settings added to the product's API (environment variables, <c>__</c> for <c>:</c>), to compare configurations.</summary>
+    public IReadOnlyDictionary<string, string> ApiSettings { get; init; } = new Dictionary<string, string>();
+
     public const string Usage = """
         Usage: dotnet run -c Release --project Inference.Benchmarks -- [options]
           --duration <s>        measured seconds per HTTP scenario (default 10)
@@ -63,6 +66,7 @@ public sealed record BenchmarkOptions
           --seed004             run only seed 004's case: its four models (3 RoBERTa-base, 1 BART-large) in one API process
           --skip-seed004        leave seed 004's case out
           --logs                show the AppHost's and its resources' logs (to diagnose a failed start)
+          --api-setting <k=v>   an environment variable for the product's API, e.g. Inference__AllowSpinning=true (repeatable)
         """;
 
     public static BenchmarkOptions Parse(string[] args)
@@ -88,6 +92,7 @@ public sealed record BenchmarkOptions
                 "--seed004" => options with { OnlySeed004 = true },
                 "--skip-seed004" => options with { SkipSeed004 = true },
                 "--logs" => options with { ShowLogs = true },
+                "--api-setting" => options with { ApiSettings = WithSetting(options.ApiSettings, Value()) },
                 _ => throw new ArgumentException($"Unknown option '{args[i]}'.\n{Usage}"),
             };
         }
@@ -116,10 +121,19 @@ public sealed record BenchmarkOptions
             (ServingFeatures, "--serving-features"),
             (OnlySeed004, "--seed004"),
             (SkipSeed004, "--skip-seed004"),
+            (ApiSettings.Count > 0, string.Join(' ', ApiSettings.Select(setting => $"--api-setting {setting.Key}={setting.Value}"))),
         }.Where(option => option.Differs).Select(option => option.Argument).ToArray();
 
         const string command = "dotnet run -c Release --project Inference.Benchmarks";
         return changed.Length == 0 ? command : $"{command} -- {string.Join(' ', changed)}";
+    }
+
+    private static Dictionary<string, string> WithSetting(IReadOnlyDictionary<string, string> settings, string setting)
+    {
+        var (name, value) = setting.Split('=', 2) is [var key, var text] && key.Length > 0
+            ? (key, text)
+            : throw new ArgumentException($"--api-setting takes NAME=VALUE, not '{setting}'.");
+        return new Dictionary<string, string>(settings) { [name] = value };
     }
 
     private static string SecondsText(TimeSpan value) => value.TotalSeconds.ToString(CultureInfo.InvariantCulture);

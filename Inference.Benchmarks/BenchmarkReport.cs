@@ -38,6 +38,9 @@ public sealed partial record BenchmarkReport(
 
     public TimeSpan ClientTimeout { get; init; }
 
+    /// <summary>The API's own per-stage means around each DistilBERT concurrency row.</summary>
+    public IReadOnlyList<StageProfile> Stages { get; init; } = [];
+
     public void Write(TextWriter output)
     {
         var culture = CultureInfo.InvariantCulture;
@@ -94,6 +97,7 @@ public sealed partial record BenchmarkReport(
                 : $"API {FeaturesOff.Model} c{FeaturesOff.Load.Concurrency} throughput with / without prediction log, cache and rate limits (every text distinct: cache misses)",
             sentiment is null || FeaturesOff is null ? null : sentiment.Load.Throughput / FeaturesOff.Load.Throughput, "F2", "no goal; near 1 is better", null);
         WriteOverloadRatios(output, Api.Where(scenario => scenario.Model == TextModel).Select(scenario => scenario.Load.Goodput).DefaultIfEmpty(0).Max());
+        WriteStageTable(output);
     }
 
     /// <summary>A section's heading with the machine and the command that gave its numbers.</summary>

@@ -60,7 +60,7 @@ public sealed partial class BenchmarkRun(BenchmarkOptions options, BenchmarkMode
             }
 
             Console.Error.WriteLine("Product API (dynamic batching):");
-            var (api, overload, product) = await RunProductAsync(dataDirectory, freshDataDirectory: firstStart is null, cancellationToken);
+            var (api, overload, stages, product) = await RunProductAsync(dataDirectory, freshDataDirectory: firstStart is null, cancellationToken);
             ApiScenario? featuresOff = null;
             if (options.ServingFeatures)
             {
@@ -73,6 +73,7 @@ public sealed partial class BenchmarkRun(BenchmarkOptions options, BenchmarkMode
             {
                 Python = python,
                 Overload = overload,
+                Stages = stages,
                 ClientTimeout = options.ClientTimeout,
             };
         }
@@ -114,10 +115,16 @@ public sealed partial class BenchmarkRun(BenchmarkOptions options, BenchmarkMode
         return new PeerResults(scenarios, overload, peer.StartToReady);
     }
 
-    private async Task<(IReadOnlyList<ApiScenario> Scenarios, IReadOnlyList<ApiScenario> Overload, SystemMeasurements System)> RunProductAsync(
+    private async Task<(IReadOnlyList<ApiScenario> Scenarios, IReadOnlyList<ApiScenario> Overload, IReadOnlyList<StageProfile> Stages,
+        SystemMeasurements System)> RunProductAsync(
         string dataDirectory, bool freshDataDirectory, CancellationToken cancellationToken)
     {
-        await using var system = await StartAsync(dataDirectory, ProductSettings, cancellationToken);
+        var settings = new Dictionary<string, string>(ProductSettings);
+        foreach (var (name, value) in options.ApiSettings)
+        {
+            settings[name] = value;
+        }
+        await using var system = await StartAsync(dataDirectory, settings, cancellationToken);
         var provider = await system.EnsureModelsReadyAsync([DistilBert, Sentiment, MobileNet], cancellationToken);
         var residentAtReady = system.ResidentBytes();
 
@@ -127,10 +134,14 @@ public sealed partial class BenchmarkRun(BenchmarkOptions options, BenchmarkMode
         var distilbertRequests = DistinctRequests.Text(system.ApiEndpoint, distilbertBodies);
 
         using var load = new LoadGenerator();
+        using var stageMetrics = new StageMetricsScraper(system.ManagementEndpoint);
         var scenarios = new List<ApiScenario>();
+        var stages = new List<StageProfile>();
         foreach (var concurrency in options.ApiConcurrency)
         {
+            var before = await stageMetrics.ScrapeAsync(DistilBert, cancellationToken);
             scenarios.Add(await MeasureAsync(load, system, distilbertRequests, DistilBert, concurrency, cancellationToken));
+            stages.Add(StageMetricsScraper.Profile(DistilBert, concurrency, before, await stageMetrics.ScrapeAsync(DistilBert, cancellationToken)));
         }
         scenarios.Add(await MeasureAsync(
             load, system, DistinctRequests.Text(system.ApiEndpoint, sentimentBodies), Sentiment, options.HighConcurrency, cancellationToken));
@@ -142,7 +153,7 @@ public sealed partial class BenchmarkRun(BenchmarkOptions options, BenchmarkMode
             overload.Add(await MeasureAsync(load, system.ApiProcessId, distilbertRequests, DistilBert, concurrency, options.ClientTimeout, cancellationToken));
         }
 
-        return (scenarios, overload, new SystemMeasurements(
+        return (scenarios, overload, stages, new SystemMeasurements(
             system.CreateToReady, system.StartToReady, freshDataDirectory, provider, residentAtReady, system.PeakResidentBytes()));
     }
 

@@ -16,6 +16,8 @@ public sealed class RunningSystem : IAsyncDisposable
 {
     private const string ApiResource = "inference-api";
     private const string DashboardResource = "inference-dashboard";
+    // The API's management port (Prometheus's /metrics), 8002 by default in the AppHost.
+    private const string ManagementEndpointName = "management";
     // Seed 004's four models (3 GB of ONNX files) take a minute or two to load and warm on two cores.
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan HealthPollInterval = TimeSpan.FromMilliseconds(100);
@@ -26,12 +28,16 @@ public sealed class RunningSystem : IAsyncDisposable
     {
         _app = app;
         ApiEndpoint = apiEndpoint;
+        ManagementEndpoint = app.GetEndpoint(ApiResource, ManagementEndpointName);
         ApiProcessId = apiProcessId;
         CreateToReady = createToReady;
         StartToReady = startToReady;
     }
 
     public Uri ApiEndpoint { get; }
+
+    /// <summary>The API's management port, where <c>/metrics</c> is served.</summary>
+    public Uri ManagementEndpoint { get; }
 
     public int ApiProcessId { get; }
 
