@@ -12,7 +12,11 @@ public sealed record ExecutionProviderChoice(string Requested, string Actual, st
 /// Session tuning shared by every model. With <paramref name="OptimizedModelCachePrefix"/> set, the graph
 /// ONNX Runtime optimizes is saved beside that prefix and later loads skip optimization.
 /// </summary>
-public sealed record SessionSettings(int IntraOpThreads, GraphOptimizationLevel OptimizationLevel, string? OptimizedModelCachePrefix = null);
+public sealed record SessionSettings(int IntraOpThreads, GraphOptimizationLevel OptimizationLevel, string? OptimizedModelCachePrefix = null)
+{
+    /// <summary>Whether intra-op threads spin between parallel sections (<c>Inference:AllowSpinning</c>).</summary>
+    public bool AllowSpinning { get; init; }
+}
 
 /// <summary>
 /// Creates ONNX Runtime sessions on the best provider available: <c>auto</c> tries CUDA (Linux, Windows),
@@ -134,9 +138,8 @@ public static class ExecutionProviders
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL,
         };
-        // Spinning intra-op threads win back-to-back runs in a benchmark loop but, in a server, burn the
-        // cores that HTTP handling, tokenization and the next batch's assembly need.
-        options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        // See InferenceOptions.AllowSpinning for the trade-off.
+        options.AddSessionConfigEntry("session.intra_op.allow_spinning", settings.AllowSpinning ? "1" : "0");
         try
         {
             switch (provider)

@@ -15,6 +15,13 @@ public sealed class InferenceOptions
     /// <summary>Threads one model run may use; 0 means one per core.</summary>
     public int IntraOpThreads { get; set; }
 
+    /// <summary>
+    /// Whether ONNX Runtime's intra-op threads spin-wait between parallel sections instead of sleeping. Without spinning,
+    /// every parallel operator of a run pays a thread wake-up; with it, the threads keep the cores busy for a while after
+    /// each section and after each run, taking them from HTTP handling, tokenization and the next batch's assembly.
+    /// </summary>
+    public bool AllowSpinning { get; set; }
+
     /// <summary><c>disabled|basic|extended|all</c>: ONNX Runtime's graph optimization level.</summary>
     public string GraphOptimizationLevel { get; set; } = "all";
 

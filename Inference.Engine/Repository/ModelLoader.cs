@@ -140,7 +140,10 @@ public sealed partial class ModelLoader(InferenceOptions options, SemaphoreSlim?
             "all" => GraphOptimizationLevel.ORT_ENABLE_ALL,
             var other => throw new ArgumentException($"Inference:GraphOptimizationLevel '{other}' is not disabled, basic, extended or all."),
         },
-        string.IsNullOrEmpty(options.OptimizedModelCacheDirectory) ? null : Path.Combine(options.OptimizedModelCacheDirectory, cacheKey));
+        string.IsNullOrEmpty(options.OptimizedModelCacheDirectory) ? null : Path.Combine(options.OptimizedModelCacheDirectory, cacheKey))
+    {
+        AllowSpinning = options.AllowSpinning,
+    };
 
     /// <summary>
     /// The first runs allocate and plan; doing them here, at batch 1 and at the largest batch, keeps that
