@@ -51,7 +51,9 @@ public sealed class LoadGenerator : IDisposable
     /// <summary>
     /// Runs <paramref name="concurrency"/> workers for the warm-up, then records every request that starts within
     /// <paramref name="duration"/>. Throughput counts those requests over the time until the last one answered. With a
-    /// <paramref name="clientTimeout"/>, a request unanswered by then is abandoned and counted as a client timeout.
+    /// <paramref name="clientTimeout"/>, a request unanswered by then is abandoned and counted as a client timeout, and
+    /// a worker refused with 503 waits its <c>Retry-After</c> (plus up to half as much again, so refused clients do not
+    /// return in step) before its next request, as real clients do; the wait is no request's latency.
     /// </summary>
     public async Task<LoadResult> RunAsync(
         Func<HttpRequestMessage> createRequest, int concurrency, TimeSpan warmup, TimeSpan duration, CancellationToken cancellationToken,
@@ -106,6 +108,7 @@ public sealed class LoadGenerator : IDisposable
             var cached = false;
             var refused = false;
             var timedOut = false;
+            TimeSpan? retryAfter = null;
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             if (clientTimeout is { } limit)
             {
@@ -119,6 +122,7 @@ public sealed class LoadGenerator : IDisposable
                 {
                     failure = $"{(int)response.StatusCode} {System.Text.Encoding.UTF8.GetString(body)}";
                     refused = response.StatusCode == HttpStatusCode.ServiceUnavailable;
+                    retryAfter = RetryAfter(response);
                 }
                 cached = body.AsSpan().IndexOf(CachedFlag) >= 0;
             }
@@ -133,6 +137,10 @@ public sealed class LoadGenerator : IDisposable
             }
 
             var answered = Stopwatch.GetTimestamp();
+            if (refused && clientTimeout is not null)
+            {
+                await BackOffAsync(retryAfter, stopAt, cancellationToken);
+            }
             if (sent < measureFrom)
             {
                 continue;
@@ -150,6 +158,26 @@ public sealed class LoadGenerator : IDisposable
             }
         }
         return record;
+    }
+
+    /// <summary>The refusal's Retry-After (seconds or a date); a 503 without one asks for a second, as the API's minimum.</summary>
+    private static TimeSpan RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } => date - DateTimeOffset.UtcNow,
+        _ => TimeSpan.FromSeconds(1),
+    };
+
+    /// <summary>Waits the delay asked for and a random part of half of it more, never past the end of the measured time.</summary>
+    private static async Task BackOffAsync(TimeSpan? retryAfter, long stopAt, CancellationToken cancellationToken)
+    {
+        var asked = retryAfter ?? TimeSpan.FromSeconds(1);
+        var wait = asked + asked * (Random.Shared.NextDouble() / 2);
+        var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), stopAt);
+        if (left > TimeSpan.Zero)
+        {
+            await Task.Delay(wait < left ? wait : left, cancellationToken);
+        }
     }
 
     public void Dispose() => _client.Dispose();
