@@ -7,6 +7,9 @@ public sealed record BenchmarkOptions
 {
     public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>Load on every route of the product's API before its first row (not measured), so the JIT has tiered the serving path up.</summary>
+    public TimeSpan ApiWarmup { get; init; } = TimeSpan.FromSeconds(15);
+
     /// <summary>Measured time of each HTTP scenario.</summary>
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -54,6 +57,7 @@ public sealed record BenchmarkOptions
           --duration <s>        measured seconds per HTTP scenario (default 10)
           --warmup <s>          warm-up seconds before each HTTP scenario (default 3)
           --raw-duration <s>    measured seconds per batch size of the raw sweep (default 3)
+          --api-warmup <s>      load on every route of the product's API before its first row, not measured (default 15)
           --batches <list>      raw sweep batch sizes (default 1,2,4,8,16,32)
           --concurrency <list>  API concurrency levels on DistilBERT (default 1,8,32)
           --high <n>            concurrency of the seeds' pattern, sentiment and MobileNetV2 rows (default 32)
@@ -80,6 +84,7 @@ public sealed record BenchmarkOptions
                 "--duration" => options with { Duration = Seconds(Value()) },
                 "--warmup" => options with { Warmup = Seconds(Value()) },
                 "--raw-duration" => options with { RawDuration = Seconds(Value()) },
+                "--api-warmup" => options with { ApiWarmup = Seconds(Value()) },
                 "--batches" => options with { RawBatchSizes = Integers(Value()) },
                 "--concurrency" => options with { ApiConcurrency = Integers(Value()) },
                 "--high" => options with { HighConcurrency = int.Parse(Value(), CultureInfo.InvariantCulture) },
@@ -110,6 +115,7 @@ public sealed record BenchmarkOptions
             (Duration != defaults.Duration, $"--duration {SecondsText(Duration)}"),
             (Warmup != defaults.Warmup, $"--warmup {SecondsText(Warmup)}"),
             (RawDuration != defaults.RawDuration, $"--raw-duration {SecondsText(RawDuration)}"),
+            (ApiWarmup != defaults.ApiWarmup, $"--api-warmup {SecondsText(ApiWarmup)}"),
             (!RawBatchSizes.SequenceEqual(defaults.RawBatchSizes), $"--batches {string.Join(',', RawBatchSizes)}"),
             (!ApiConcurrency.SequenceEqual(defaults.ApiConcurrency), $"--concurrency {string.Join(',', ApiConcurrency)}"),
             (HighConcurrency != defaults.HighConcurrency, $"--high {HighConcurrency}"),

@@ -28,8 +28,6 @@ public sealed partial record BenchmarkReport
                 profile.MeanMs.TryGetValue(stage, out var mean) ? mean.ToString("F3", culture) : "–"))} |");
         }
         output.WriteLine($"| **sum of stages** | {string.Join(" | ", Stages.Select(profile => profile.MeanMs.Values.Sum().ToString("F3", culture)))} |");
-        output.WriteLine($"| client p50 | {string.Join(" | ", Stages.Select(profile =>
-            Api.FirstOrDefault(scenario => scenario.Model == profile.Model && scenario.Load.Concurrency == profile.Concurrency)?.Load.Latency.P50Ms
-                .ToString("F3", culture) ?? "–"))} |");
+        output.WriteLine($"| client p50 | {string.Join(" | ", Stages.Select(profile => profile.ClientP50Ms.ToString("F3", culture)))} |");
     }
 }

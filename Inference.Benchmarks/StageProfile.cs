@@ -8,7 +8,8 @@ namespace Inference.Benchmarks;
 /// each stage's mean in milliseconds per request that passed it, from two scrapes of the management port around the
 /// scenario (warm-up included).
 /// </summary>
-public sealed record StageProfile(string Model, int Concurrency, IReadOnlyDictionary<string, double> MeanMs);
+/// <param name="ClientP50Ms">The scenario's median latency as its clients measured it, to set the stages against.</param>
+public sealed record StageProfile(string Model, int Concurrency, IReadOnlyDictionary<string, double> MeanMs, double ClientP50Ms);
 
 /// <summary>Reads the stage histogram's <c>_sum</c> and <c>_count</c> series of one model from the API's <c>/metrics</c>.</summary>
 public sealed partial class StageMetricsScraper(Uri managementEndpoint) : IDisposable
@@ -43,7 +44,7 @@ public sealed partial class StageMetricsScraper(Uri managementEndpoint) : IDispo
     }
 
     /// <summary>Each stage's mean (ms) over the requests recorded between <paramref name="before"/> and <paramref name="after"/>.</summary>
-    public static StageProfile Profile(string model, int concurrency,
+    public static StageProfile Profile(ApiScenario scenario,
         IReadOnlyDictionary<string, (double Sum, double Count)> before, IReadOnlyDictionary<string, (double Sum, double Count)> after)
     {
         var means = new Dictionary<string, double>();
@@ -55,7 +56,7 @@ public sealed partial class StageMetricsScraper(Uri managementEndpoint) : IDispo
                 means[stage] = (sum - sumBefore) / (count - countBefore) * 1000;
             }
         }
-        return new StageProfile(model, concurrency, means);
+        return new StageProfile(scenario.Model, scenario.Load.Concurrency, means, scenario.Load.Latency.P50Ms);
     }
 
     public void Dispose() => _client.Dispose();
