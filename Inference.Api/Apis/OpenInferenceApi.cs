@@ -66,7 +66,8 @@ public static class OpenInferenceApi
             .WithSummary("Statistics of one model version").ProducesProtocolErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
         metadata.MapOpenInferenceModelConfig();
 
-        var inference = protocol.MapGroup("").RequireInferAccess().WithRateLimit(RateLimitPolicies.Protocol).WithStageTiming();
+        var inference = protocol.MapGroup("").RequireInferAccess().WithRateLimit(RateLimitPolicies.Protocol).WithStageTiming()
+            .AddEndpointFilter(EarlyAdmission.Tensors);
         inference.MapPost("models/{name}/infer", Infer).WithName("OipInfer").WithSummary("Run a model on raw tensors (JSON or binary tensor data)")
             .WithDescription(InferDescription).ProducesInferenceErrors();
         inference.MapPost("models/{name}/versions/{version}/infer", Infer).WithName("OipInferVersion").WithSummary("Run one version of a model on raw tensors")

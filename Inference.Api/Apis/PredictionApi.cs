@@ -28,6 +28,7 @@ public static class PredictionApi
             .RequireInferAccess().WithRateLimit(RateLimitPolicies.Predict).WithStageTiming();
 
         api.MapPost("/text", PredictText)
+            .AddEndpointFilter(EarlyAdmission.Text)
             .WithName("PredictText")
             .WithSummary("Classify a text")
             .WithDescription("Runs a text-classification model (default: sentiment) on a text, or a pair with textPair. Without a version the "
@@ -41,6 +42,7 @@ public static class PredictionApi
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 
         api.MapPost("/image", PredictImage)
+            .AddEndpointFilter(EarlyAdmission.Image)
             .WithName("PredictImage")
             .WithSummary("Classify an uploaded image")
             .WithDescription("multipart/form-data with a 'file' field (JPEG, PNG, WebP, GIF, BMP). Query: model, version, top (default 5), "

@@ -120,6 +120,58 @@ public sealed class OverloadTests(AppHostFixture fixture)
         });
     }
 
+    [Fact]
+    public async Task AdmissionRefusesBeforeTheBodyIsReadOrTheTextChecked()
+    {
+        using var client = await UnthrottledClientAsync();
+        var encoded = Encode();
+        var tensors = new JsonObject
+        {
+            ["inputs"] = new JsonArray(
+                JsonInput("input_ids", encoded.Length, encoded.InputIds),
+                JsonInput("attention_mask", encoded.Length, encoded.AttentionMask)),
+        }.ToJsonString();
+        // Refused with 400 and 413 once read; while the model is over its budget, admission answers 503 before that.
+        var unreadableTensors = "{\"inputs\": [ this is not JSON";
+        var overlongText = new string('a', 20_001);
+
+        var outcomes = new List<(string Kind, Outcome Outcome)>();
+        for (var round = 0; round < MaxRounds && !(Shed(outcomes, "tensors") && Shed(outcomes, "text")); round++)
+        {
+            outcomes.AddRange(await Task.WhenAll(Enumerable.Range(0, Flood).Select(index => Task.Run(async () =>
+            {
+                // Valid requests fill both of the model's queues (raw tensors and texts) for the others to meet.
+                var (kind, response) = (index % 4) switch
+                {
+                    0 => ("tensors", await client.PostAsync($"/v2/models/{Model}/infer", new StringContent(unreadableTensors, System.Text.Encoding.UTF8, "application/json"), Cancellation)),
+                    1 => ("text", await client.PostAsJsonAsync("/api/predict/text", new { text = overlongText, model = Model }, Cancellation)),
+                    2 => ("flood", await client.PostAsync($"/v2/models/{Model}/infer", new StringContent(tensors, System.Text.Encoding.UTF8, "application/json"), Cancellation)),
+                    _ => ("flood", await client.PostAsJsonAsync("/api/predict/text", new { text = PositiveText, model = Model }, Cancellation)),
+                };
+                using (response)
+                {
+                    var body = await response.Content.ReadAsStringAsync(Cancellation);
+                    return (kind, new Outcome(response.StatusCode, response.Headers.RetryAfter?.Delta, response.Content.Headers.ContentType?.MediaType, body));
+                }
+            }, Cancellation))));
+        }
+
+        Assert.All(outcomes.Where(outcome => outcome.Kind == "tensors"), outcome => Assert.Contains(outcome.Outcome.Status, new[] { HttpStatusCode.BadRequest, HttpStatusCode.ServiceUnavailable }));
+        Assert.All(outcomes.Where(outcome => outcome.Kind == "text"), outcome => Assert.Contains(outcome.Outcome.Status, new[] { HttpStatusCode.RequestEntityTooLarge, HttpStatusCode.ServiceUnavailable }));
+        Assert.True(Shed(outcomes, "tensors"), "no unreadable tensor request was refused before its body was read");
+        Assert.True(Shed(outcomes, "text"), "no overlong text was refused before its length was checked");
+        // Each transport's own error form, with a Retry-After.
+        var tensorRefusal = outcomes.First(outcome => outcome.Kind == "tensors" && outcome.Outcome.Status == HttpStatusCode.ServiceUnavailable).Outcome;
+        Assert.Contains("queue-time budget", JsonDocument.Parse(tensorRefusal.Body).RootElement.GetProperty("error").GetString());
+        Assert.True(tensorRefusal.RetryAfter >= TimeSpan.FromSeconds(1));
+        var textRefusal = outcomes.First(outcome => outcome.Kind == "text" && outcome.Outcome.Status == HttpStatusCode.ServiceUnavailable).Outcome;
+        Assert.Equal("application/problem+json", textRefusal.MediaType);
+        Assert.True(textRefusal.RetryAfter >= TimeSpan.FromSeconds(1));
+    }
+
+    private static bool Shed(List<(string Kind, Outcome Outcome)> outcomes, string kind) =>
+        outcomes.Any(outcome => outcome.Kind == kind && outcome.Outcome.Status == HttpStatusCode.ServiceUnavailable);
+
     private sealed record Outcome(HttpStatusCode Status, TimeSpan? RetryAfter, string? MediaType, string Body);
 
     /// <summary>
