@@ -16,7 +16,7 @@ public static class EarlyAdmission
         if (context.Arguments.OfType<TextPredictionRequest>().FirstOrDefault() is { Text: not null } request)
         {
             var http = context.HttpContext;
-            Serving(http).CheckTextAdmission(new ServingCall("predict/text", request.Model, request.Version,
+            Serving(http).CheckTextAdmission(new ServingCall(PredictionApi.TextRoute, request.Model, request.Version,
                 PredictionHeaders.StickyId(http, request.ClientId), PredictionHeaders.KeyId(http)));
         }
         return next(context);
@@ -29,7 +29,7 @@ public static class EarlyAdmission
         // A version that does not parse is the handler's to refuse.
         if (ProtocolVersions.TryParse(query["version"].ToString(), out var version))
         {
-            Serving(http).CheckImageAdmission(new ServingCall("predict/image", NullIfEmpty(query["model"]), version,
+            Serving(http).CheckImageAdmission(new ServingCall(PredictionApi.ImageRoute, NullIfEmpty(query["model"]), version,
                 PredictionHeaders.StickyId(http, NullIfEmpty(query["clientId"])), PredictionHeaders.KeyId(http)));
         }
         return next(context);

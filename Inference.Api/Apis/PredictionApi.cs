@@ -20,6 +20,11 @@ public sealed record PredictionServices(
 /// <summary>Text and image classification over JSON and multipart uploads.</summary>
 public static class PredictionApi
 {
+    /// <summary>How text and image predictions are labelled in the prediction log.</summary>
+    public const string TextRoute = "predict/text";
+
+    public const string ImageRoute = "predict/image";
+
     private const int MultipartOverheadBytes = 64 * 1024;
 
     public static IEndpointRouteBuilder MapPredictionApi(this IEndpointRouteBuilder app)
@@ -65,7 +70,7 @@ public static class PredictionApi
             throw InferenceException.InvalidInput("The body must be JSON with a 'text' field, e.g. {\"text\": \"I loved it\"}.");
         }
 
-        var call = new ServingCall("predict/text", request.Model, request.Version,
+        var call = new ServingCall(TextRoute, request.Model, request.Version,
             PredictionHeaders.StickyId(context, request.ClientId), PredictionHeaders.KeyId(context), PredictionHeaders.UseCache(context.Request, request.Cache));
         var prediction = await services.Serving.PredictTextAsync(call, new TextInput(request.Text, request.TextPair, request.Truncation ?? false), cancellationToken);
         timing?.Answered(prediction.Result.Model);
@@ -86,7 +91,7 @@ public static class PredictionApi
         var timing = RequestStageTiming.Of(request.HttpContext);
         var image = await ReadUploadAsync(request, services.Options.Value.MaxImageBytes, cancellationToken);
         timing?.Parsed();
-        var call = new ServingCall("predict/image", model, version,
+        var call = new ServingCall(ImageRoute, model, version,
             PredictionHeaders.StickyId(request.HttpContext, clientId), PredictionHeaders.KeyId(request.HttpContext), PredictionHeaders.UseCache(request, null));
         var prediction = await services.Serving.PredictImageAsync(call, image, top ?? 5, cancellationToken);
         timing?.Answered(prediction.Result.Model);

@@ -19,6 +19,9 @@ public sealed class InferenceOptions
     /// Whether ONNX Runtime's intra-op threads spin-wait between parallel sections instead of sleeping. Without spinning,
     /// every parallel operator of a run pays a thread wake-up; with it, the threads keep the cores busy for a while after
     /// each section and after each run, taking them from HTTP handling, tokenization and the next batch's assembly.
+    /// Off by default: on two shared cores a bare batch-1 DistilBERT run took 12.2 ms with spinning against 13.3 ms
+    /// without, but the whole API (Kestrel, Redis, Postgres and the spinning pool on the same cores) answered one
+    /// request at a time in 56–69 ms p50 with it against 26–28 ms without, and served 43/s against 60–119/s at concurrency 32.
     /// </summary>
     public bool AllowSpinning { get; set; }
 
