@@ -59,14 +59,25 @@ public static class RequestStageTimingExtensions
         {
             var telemetry = endpoint.ApplicationServices.GetRequiredService<InferenceTelemetry>();
             var inner = endpoint.RequestDelegate!;
-            endpoint.RequestDelegate = async context =>
+            endpoint.RequestDelegate = context =>
             {
                 var timing = new RequestStageTiming(telemetry);
                 context.Features.Set(timing);
-                await inner(context);
+                var handled = inner(context);
+                if (!handled.IsCompletedSuccessfully)
+                {
+                    return WrittenAsync(handled, timing);
+                }
                 timing.Written();
+                return Task.CompletedTask;
             };
         });
         return builder;
+    }
+
+    private static async Task WrittenAsync(Task handled, RequestStageTiming timing)
+    {
+        await handled;
+        timing.Written();
     }
 }

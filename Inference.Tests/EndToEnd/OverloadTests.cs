@@ -138,7 +138,8 @@ public sealed class OverloadTests(AppHostFixture fixture)
         var outcomes = new List<(string Kind, Outcome Outcome)>();
         for (var round = 0; round < MaxRounds && !(Shed(outcomes, "tensors") && Shed(outcomes, "text")); round++)
         {
-            outcomes.AddRange(await Task.WhenAll(Enumerable.Range(0, Flood).Select(index => Task.Run(async () =>
+            // Twice the other floods: a quarter of them fills each of the two queues.
+            outcomes.AddRange(await Task.WhenAll(Enumerable.Range(0, 2 * Flood).Select(index => Task.Run(async () =>
             {
                 // Valid requests fill both of the model's queues (raw tensors and texts) for the others to meet.
                 var (kind, response) = (index % 4) switch
