@@ -50,6 +50,9 @@ var dashboard = builder.AddProject<Projects.Inference_Dashboard>("inference-dash
     .WithHttpProbe(ProbeType.Readiness, "/health", endpointName: "http")
     .WithHttpProbe(ProbeType.Liveness, "/alive", endpointName: "http");
 
+// The console names each browser's address to the API, which keeps failed-key budgets per person with it.
+api.WithTrustedProxy(dashboard);
+
 if (builder.ExecutionContext.IsRunMode)
 {
     dashboard.WithSignInHint(adminKey);
