@@ -22,6 +22,9 @@ if (builder.ExecutionContext.IsRunMode)
 {
     // Development runs keep the schema current on start; deployments run a migration step instead.
     api.WithEnvironment("Database__MigrateOnStartup", "true");
+    // As deployed: the client address comes from X-Forwarded-For when a trusted proxy (here, anything on loopback, such
+    // as the admin console calling for a browser) sends it, so failed-key budgets and logs see people, not the console.
+    api.WithEnvironment("ASPNETCORE_FORWARDEDHEADERS_ENABLED", "true");
     // Local replicas (deployments set Compose:Replicas) share batch-job items through one Redis consumer group.
     if (int.TryParse(builder.Configuration["Inference:ApiReplicas"], out var replicas) && replicas > 1)
     {
@@ -47,9 +50,14 @@ var dashboard = builder.AddProject<Projects.Inference_Dashboard>("inference-dash
     .WithHttpProbe(ProbeType.Readiness, "/health", endpointName: "http")
     .WithHttpProbe(ProbeType.Liveness, "/alive", endpointName: "http");
 
+// The console names each browser's address to the API, which keeps failed-key budgets per person with it.
+api.WithTrustedProxy(dashboard);
+
 if (builder.ExecutionContext.IsRunMode)
 {
     dashboard.WithSignInHint(adminKey);
+    // As deployed, where it sits behind a reverse proxy: the browser's address, which it passes on to the API.
+    dashboard.WithEnvironment("ASPNETCORE_FORWARDEDHEADERS_ENABLED", "true");
 }
 
 builder.Build().Run();

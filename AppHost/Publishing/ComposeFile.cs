@@ -11,6 +11,32 @@ public sealed class ComposeFile
     public Dictionary<string, ComposeNamedVolume> Volumes { get; init; } = [];
 
     public Dictionary<string, ComposeSecret> Secrets { get; init; } = [];
+
+    public Dictionary<string, ComposeNetwork> Networks { get; init; } = [];
+}
+
+/// <summary>A network's address management: its subnet and the part of it Docker assigns from.</summary>
+public sealed class ComposeNetwork
+{
+    public ComposeIpam? Ipam { get; init; }
+}
+
+public sealed class ComposeIpam
+{
+    public List<ComposeIpamConfig> Config { get; init; } = [];
+}
+
+public sealed class ComposeIpamConfig
+{
+    public required string Subnet { get; init; }
+
+    public string? IpRange { get; init; }
+}
+
+/// <summary>A service's place on a network: a fixed address.</summary>
+public sealed class ComposeServiceNetwork
+{
+    public string? Ipv4Address { get; init; }
 }
 
 /// <summary>One service: a container image (or a build), its configuration and how Compose runs it.</summary>
@@ -38,6 +64,8 @@ public sealed class ComposeService
     public List<string> Secrets { get; init; } = [];
 
     public Dictionary<string, ComposeDependency> DependsOn { get; init; } = [];
+
+    public Dictionary<string, ComposeServiceNetwork> Networks { get; init; } = [];
 
     public ComposeHealthCheck? Healthcheck { get; set; }
 

@@ -15,7 +15,8 @@ public static class ComposeFileGenerator
         DistributedApplicationModel model,
         DistributedApplicationExecutionContext executionContext,
         ComposeOptions options,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        bool fixedProxyAddresses = true)
     {
         if (!Path.IsPathFullyQualified(options.OutputDirectory))
         {
@@ -39,6 +40,12 @@ public static class ComposeFileGenerator
         foreach (var (resource, service) in services)
         {
             AddDependencies(resource, service, services);
+        }
+
+        // Kubernetes, which maps these services too, has no fixed pod addresses: there the trusted networks are configured.
+        if (fixedProxyAddresses)
+        {
+            ComposeTrustedProxies.Apply(resources, generation.File, environmentFile);
         }
 
         if (options.AspireDashboard)

@@ -119,6 +119,7 @@ public static class ApplicationServiceExtensions
         app.UseStatusCodePages();
         app.UseUnimplementedForUnknownGrpcServices();
         // Authorization before rate limiting: rejected callers spend no permits; partitions need the key's id.
+        app.UseFailedKeyThrottle();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseApiRateLimits();

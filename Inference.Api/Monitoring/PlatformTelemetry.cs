@@ -39,7 +39,7 @@ public sealed class PlatformTelemetry
     public void RecordRateLimitRefusal(string policy) =>
         _rateLimitRefusals.Add(1, new KeyValuePair<string, object?>("policy", policy));
 
-    /// <summary><paramref name="reason"/> is one of a few fixed words (missing_key, invalid_key, forbidden), never the key.</summary>
+    /// <summary><paramref name="reason"/> is one of a few fixed words (missing_key, invalid_key, forbidden, throttled), never the key.</summary>
     public void RecordAuthenticationFailure(string reason) =>
         _authenticationFailures.Add(1, new KeyValuePair<string, object?>("reason", reason));
 

@@ -1,3 +1,5 @@
+using System.Globalization;
+using Inference.Api.Monitoring;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
@@ -13,6 +15,11 @@ public static class AccessServiceExtensions
         services.AddOptions<ApiKeyAuthOptions>().Bind(builder.Configuration.GetSection(ApiKeyAuthOptions.SectionName));
         services.AddMemoryCache();
         services.AddSingleton<ApiKeyValidator>();
+        services.AddOptions<FailedKeyThrottleOptions>().Bind(builder.Configuration.GetSection(FailedKeyThrottleOptions.SectionName))
+            .Validate(options => options.FailuresPerWindow > 0 && options.Window > TimeSpan.Zero,
+                $"{FailedKeyThrottleOptions.SectionName}: FailuresPerWindow and Window must be positive.")
+            .ValidateOnStart();
+        services.AddSingleton<FailedKeyThrottle>();
         services.AddSingleton<ApiKeyUsage>();
         services.AddHostedService<ApiKeyUsageWriter>();
         services.AddHostedService<OpenAccessWarning>();
@@ -25,6 +32,31 @@ public static class AccessServiceExtensions
             .AddPolicy(AccessPolicies.Infer, policy => policy.AddRequirements(new ScopeRequirement(AccessPolicies.Infer, OptionalWhenKeysNotRequired: true)))
             .AddPolicy(AccessPolicies.Admin, policy => policy.AddRequirements(new ScopeRequirement(AccessPolicies.Admin, OptionalWhenKeysNotRequired: false)));
         return builder;
+    }
+
+    /// <summary>
+    /// Refuses (429, with <c>Retry-After</c>) every request that carries a key from a client address that has sent too many
+    /// invalid ones (<see cref="FailedKeyThrottle"/>), before the key is checked. Goes before authentication.
+    /// </summary>
+    public static WebApplication UseFailedKeyThrottle(this WebApplication app)
+    {
+        var throttle = app.Services.GetRequiredService<FailedKeyThrottle>();
+        var telemetry = app.Services.GetRequiredService<PlatformTelemetry>();
+        app.Use(async (context, next) =>
+        {
+            if (!ApiKeyAuthenticationHandler.HasCredentials(context.Request, out _)
+                || !throttle.IsThrottled(context.Connection.RemoteIpAddress, out var retryAfter))
+            {
+                await next(context);
+                return;
+            }
+            telemetry.RecordAuthenticationFailure("throttled");
+            var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+            context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            await AccessErrorResponses.WriteAsync(context, StatusCodes.Status429TooManyRequests, "Too many requests",
+                $"Too many requests from this address carried an invalid API key; retry in {seconds} s.");
+        });
+        return app;
     }
 
     /// <summary>

@@ -17,6 +17,7 @@ public sealed class ApiKeyAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     ApiKeyValidator validator,
+    FailedKeyThrottle failedKeys,
     PlatformTelemetry telemetry)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
@@ -37,6 +38,7 @@ public sealed class ApiKeyAuthenticationHandler(
         var key = await validator.ValidateAsync(presented, Context.RequestAborted);
         if (key is null)
         {
+            await failedKeys.RecordFailureAsync(Context.Connection.RemoteIpAddress, Context.RequestAborted);
             return AuthenticateResult.Fail(InvalidKeyMessage);
         }
 

@@ -3,6 +3,7 @@ using Inference.Dashboard.Services;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using MudBlazor.Services;
+using Polly;
 
 namespace Inference.Dashboard.Extensions;
 
@@ -52,6 +53,12 @@ public static class DashboardServiceExtensions
         builder.Services.Configure<HttpStandardResilienceOptions>($"{nameof(InferenceApiClient)}-standard",
             options =>
             {
+                // A 429 is the API's answer for this caller (its rate limit, or its failed-key budget for the browser's
+                // address), not a fault: retrying it would hold the page for the whole Retry-After, and counting it would
+                // open the circuit for everyone else.
+                options.Retry.ShouldHandle = args => ValueTask.FromResult(IsTransientFault(args.Outcome));
+                options.CircuitBreaker.ShouldHandle = args => ValueTask.FromResult(IsTransientFault(args.Outcome));
+                // After ShouldHandle is set: it wraps it.
                 options.Retry.DisableForUnsafeHttpMethods();
                 // Loading a model, or uploading a version that the API loads and warms before answering, takes longer than
                 // the default 10 s on a busy server; the breaker's window must span at least two attempts.
@@ -62,4 +69,7 @@ public static class DashboardServiceExtensions
 
         return builder;
     }
+
+    private static bool IsTransientFault(Outcome<HttpResponseMessage> outcome) =>
+        outcome.Result?.StatusCode != System.Net.HttpStatusCode.TooManyRequests && HttpClientResiliencePredicates.IsTransient(outcome);
 }

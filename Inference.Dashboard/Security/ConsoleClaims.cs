@@ -1,3 +1,4 @@
+using System.Net;
 using System.Security.Claims;
 using Inference.Dashboard.Services;
 
@@ -21,6 +22,12 @@ public static class ConsoleClaims
     /// <summary>"false" when the API accepted callers without a key at sign-in (open mode).</summary>
     public const string KeysRequired = "keys_required";
 
+    /// <summary>
+    /// The browser's address on the request that carried the cookie; set on every request, never stored in the cookie.
+    /// The API is told it, so its failed-key budget and logs see the person rather than the console.
+    /// </summary>
+    public const string ClientAddress = "client_address";
+
     public const string AuthenticationType = "ApiKey";
 
     /// <summary>The signed-in user: the key the API checked, and what the API said about it.</summary>
@@ -36,6 +43,19 @@ public static class ConsoleClaims
         claims.AddRange(caller.Scopes.Select(scope => new Claim(Scope, scope)));
         return new ClaimsPrincipal(new ClaimsIdentity(claims, AuthenticationType, ClaimTypes.Name, roleType: null));
     }
+
+    /// <summary>The same user, seen from <paramref name="address"/>.</summary>
+    public static ClaimsPrincipal WithClientAddress(ClaimsPrincipal user, IPAddress? address)
+    {
+        var identity = new ClaimsIdentity(user.Claims.Where(claim => claim.Type != ClientAddress), AuthenticationType, ClaimTypes.Name, roleType: null);
+        if (address is not null)
+        {
+            identity.AddClaim(new Claim(ClientAddress, address.ToString()));
+        }
+        return new ClaimsPrincipal(identity);
+    }
+
+    public static string? ClientAddressOf(ClaimsPrincipal? user) => user?.FindFirst(ClientAddress)?.Value;
 
     /// <summary>The signed-in key, or null for an anonymous user.</summary>
     public static string? KeyOf(ClaimsPrincipal? user) => user?.FindFirst(ApiKey)?.Value is { Length: > 0 } key ? key : null;

@@ -6,7 +6,7 @@ namespace Inference.Dashboard.Security;
 
 /// <summary>
 /// Ends the session of a key the API no longer accepts at the next request for a page (or the circuit): the cookie is
-/// dropped, and the sign-in page says why.
+/// dropped, and the sign-in page says why. A session that goes on is marked with the browser's address.
 /// </summary>
 public sealed class SignedInKeyCookieEvents(SignedInKeyCheck keys, ILogger<SignedInKeyCookieEvents> logger) : CookieAuthenticationEvents
 {
@@ -22,6 +22,8 @@ public sealed class SignedInKeyCookieEvents(SignedInKeyCheck keys, ILogger<Signe
         }
         if (await keys.CheckAsync(key, context.HttpContext.RequestAborted) != SignedInKeyStatus.Rejected)
         {
+            // Not renewed: the address lives on this request's user (and a circuit it starts), never in the cookie.
+            context.ReplacePrincipal(ConsoleClaims.WithClientAddress(context.Principal!, context.HttpContext.Connection.RemoteIpAddress));
             return;
         }
 

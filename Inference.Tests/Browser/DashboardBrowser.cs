@@ -40,9 +40,9 @@ public sealed class DashboardBrowser : IAsyncDisposable
     }
 
     /// <summary>A page in a browser context of its own (its own cookies), on <paramref name="path"/>, not signed in.</summary>
-    public static async Task<IPage> OpenAnonymousAsync(IBrowser browser, Uri dashboard, string path)
+    public static async Task<IPage> OpenAnonymousAsync(IBrowser browser, Uri dashboard, string path, BrowserNewContextOptions? options = null)
     {
-        var context = await browser.NewContextAsync();
+        var context = await browser.NewContextAsync(options);
         var page = await context.NewPageAsync();
         await page.GotoAsync(new Uri(dashboard, path).ToString());
         return page;

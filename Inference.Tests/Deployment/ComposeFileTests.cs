@@ -79,6 +79,25 @@ public sealed class ComposeFileTests
     }
 
     [Fact]
+    public async Task ApiTrustsForwardedAddressesFromTheConsolesFixedAddressAloneOutsideTheDynamicRange()
+    {
+        var file = (await PublishedAppModel.GenerateComposeAsync(new ComposeOptions())).File;
+        var console = file.Services["inference-dashboard"].Networks["default"].Ipv4Address;
+        var addressing = file.Networks["default"].Ipam!.Config.Single();
+
+        Assert.Equal("${INFERENCE_DASHBOARD_ADDRESS:-172.30.89.10}", console);
+        Assert.Equal(console, file.Services[Api].Environment["ForwardedHeaders__KnownProxies__0"]);
+        Assert.DoesNotContain(file.Services[Api].Environment.Keys, key => key.StartsWith("ForwardedHeaders__KnownNetworks", StringComparison.Ordinal));
+        var subnet = System.Net.IPNetwork.Parse(Default(addressing.Subnet));
+        var dynamicRange = System.Net.IPNetwork.Parse(Default(addressing.IpRange!));
+        var fixedAddress = System.Net.IPAddress.Parse(Default(console!));
+        Assert.True(subnet.Contains(fixedAddress) && !dynamicRange.Contains(fixedAddress), $"{fixedAddress} in {subnet}, outside {dynamicRange}");
+    }
+
+    /// <summary>The default of a <c>${NAME:-default}</c> value.</summary>
+    private static string Default(string variable) => variable[(variable.IndexOf(":-", StringComparison.Ordinal) + 2)..^1];
+
+    [Fact]
     public async Task ManagementPortIsOnTheNetworkForPrometheusButNotPublished()
     {
         var file = (await PublishedAppModel.GenerateComposeAsync(new ComposeOptions())).File;

@@ -4,7 +4,8 @@ using StackExchange.Redis;
 namespace Inference.Tests.EndToEnd;
 
 /// <summary>Batch jobs across two API replicas (a consumer in each), including every API process dying mid-job.</summary>
-public sealed class ReplicatedBatchJobTests(ReplicatedApiFixture fixture) : IClassFixture<ReplicatedApiFixture>
+[Collection(ReplicatedApiCollection.Name)]
+public sealed class ReplicatedBatchJobTests(ReplicatedApiFixture fixture)
 {
     private static readonly TimeSpan JobTimeout = TimeSpan.FromMinutes(4);
 

@@ -16,6 +16,16 @@ public sealed class SecuredConsoleFixture : AppHostFixtureBase
     public const int SignInFailuresPerWindow = 5;
     public static readonly TimeSpan SignInWindow = TimeSpan.FromSeconds(20);
 
+    /// <summary>
+    /// Invalid keys the API takes from one address per <see cref="ApiFailedKeysWindow"/>: more than the console lets one
+    /// browser fail, and more than this collection's other tests send together, so only several browsers counted as one
+    /// address (the console's) use it up.
+    /// </summary>
+    public const int ApiFailedKeysPerWindow = 3 * SignInFailuresPerWindow + 1;
+
+    /// <summary>Long enough that browser-driven sign-ins on a busy machine all fall in one window.</summary>
+    public static readonly TimeSpan ApiFailedKeysWindow = TimeSpan.FromMinutes(5);
+
     /// <summary>How long the console trusts its last word from the API on a signed-in key (30 s by default).</summary>
     public static readonly TimeSpan KeyRecheckInterval = TimeSpan.FromSeconds(2);
 
@@ -27,6 +37,8 @@ public sealed class SecuredConsoleFixture : AppHostFixtureBase
         {
             // Job consumers would only add load; these tests submit no jobs.
             ["Jobs__ConsumerEnabled"] = "false",
+            ["Inference__Auth__FailedKeys__FailuresPerWindow"] = ApiFailedKeysPerWindow.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Inference__Auth__FailedKeys__Window"] = ApiFailedKeysWindow.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
         },
         DashboardEnvironment = new Dictionary<string, string>
         {

@@ -44,7 +44,8 @@ public static class KubernetesPublishingExtensions
         DistributedApplicationModel model, DistributedApplicationExecutionContext executionContext,
         ComposeOptions composeOptions, KubernetesOptions options, CancellationToken cancellationToken)
     {
-        var compose = await ComposeFileGenerator.GenerateAsync(model, executionContext, composeOptions, cancellationToken);
+        var compose = await ComposeFileGenerator.GenerateAsync(model, executionContext, composeOptions, cancellationToken,
+            fixedProxyAddresses: false);
         return KubernetesManifestGenerator.Generate(model, compose, composeOptions, options);
     }
 
