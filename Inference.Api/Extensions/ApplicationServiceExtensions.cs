@@ -59,8 +59,10 @@ public static class ApplicationServiceExtensions
         services.AddSingleton<ProtocolMetadata>();
         services.AddOptions<OpenInferenceOptions>().Bind(builder.Configuration.GetSection(OpenInferenceOptions.SectionName));
 
-        services.AddHostedService<DatabaseMigrator>();
+        // Hosted services start one after another, before the server listens: loading models first lets it run while
+        // the migrator waits on Postgres (models need no database).
         services.AddHostedService<ModelLoadingService>();
+        services.AddHostedService<DatabaseMigrator>();
         services.AddHostedService<PredictionLogWriter>();
         builder.AddTrafficServices();
         builder.AddBatchJobs();
