@@ -135,7 +135,7 @@ public abstract partial class AppHostFixtureBase : IAsyncLifetime
             api.WithEnvironment("Inference__Auth__RequireApiKey", "true");
         }
         // Many tests send invalid keys from this one address on purpose; the failed-key budget is tested where a fixture
-        // sets its own (ReplicatedApiFixture), which the loop below does after this.
+        // sets its own (ReplicatedApiFixture, SecuredConsoleFixture), which the loop below does after this.
         api.WithEnvironment("Inference__Auth__FailedKeys__FailuresPerWindow", "1000000");
         foreach (var (name, value) in options.ApiEnvironment)
         {
