@@ -105,7 +105,8 @@ public static class OpenInferenceApi
         string name, string? version, HttpRequest request, [AsParameters] OpenInferenceServices services, CancellationToken cancellationToken)
     {
         var call = new ServingCall(PredictionRoute, name, ProtocolVersions.Parse(version),
-            PredictionHeaders.StickyId(request.HttpContext, null), PredictionHeaders.KeyId(request.HttpContext));
+            PredictionHeaders.StickyId(request.HttpContext, null), PredictionHeaders.KeyId(request.HttpContext),
+            Routed: EarlyAdmission.Routed(request.HttpContext));
         var headerLength = OpenInferenceRequestReader.ParseHeaderLength(request.Headers[OpenInferenceResponse.HeaderContentLength]);
         var timing = RequestStageTiming.Of(request.HttpContext);
         using var body = await OpenInferenceRequestBody.ReadAsync(request, services.Options.Value.MaxRequestBytes, cancellationToken);

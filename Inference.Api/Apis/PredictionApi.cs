@@ -71,7 +71,8 @@ public static class PredictionApi
         }
 
         var call = new ServingCall(TextRoute, request.Model, request.Version,
-            PredictionHeaders.StickyId(context, request.ClientId), PredictionHeaders.KeyId(context), PredictionHeaders.UseCache(context.Request, request.Cache));
+            PredictionHeaders.StickyId(context, request.ClientId), PredictionHeaders.KeyId(context), PredictionHeaders.UseCache(context.Request, request.Cache),
+            Routed: EarlyAdmission.Routed(context));
         var prediction = await services.Serving.PredictTextAsync(call, new TextInput(request.Text, request.TextPair, request.Truncation ?? false), cancellationToken);
         timing?.Answered(prediction.Result.Model);
         PredictionHeaders.Write(context.Response, prediction);
@@ -92,7 +93,8 @@ public static class PredictionApi
         var image = await ReadUploadAsync(request, services.Options.Value.MaxImageBytes, cancellationToken);
         timing?.Parsed();
         var call = new ServingCall(ImageRoute, model, version,
-            PredictionHeaders.StickyId(request.HttpContext, clientId), PredictionHeaders.KeyId(request.HttpContext), PredictionHeaders.UseCache(request, null));
+            PredictionHeaders.StickyId(request.HttpContext, clientId), PredictionHeaders.KeyId(request.HttpContext), PredictionHeaders.UseCache(request, null),
+            Routed: EarlyAdmission.Routed(request.HttpContext));
         var prediction = await services.Serving.PredictImageAsync(call, image, top ?? 5, cancellationToken);
         timing?.Answered(prediction.Result.Model);
         PredictionHeaders.Write(request.HttpContext.Response, prediction);

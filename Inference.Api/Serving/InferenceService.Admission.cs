@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Inference.Api.Routing;
 using Inference.Engine.Errors;
 using Inference.Engine.Execution;
 using Inference.Engine.Repository;
@@ -12,30 +13,35 @@ namespace Inference.Api.Serving;
 /// </summary>
 public sealed partial class InferenceService
 {
-    /// <summary>Refuses a text prediction its model cannot start within the queue-time budget (Overloaded, with a Retry-After).</summary>
-    public void CheckTextAdmission(ServingCall call) =>
+    /// <summary>
+    /// Refuses a text prediction its model cannot start within the queue-time budget (Overloaded, with a Retry-After).
+    /// Returns the traffic split's choice it checked, for the serving path to keep (<see cref="ServingCall.Routed"/>);
+    /// null when the model or version is not one this path can resolve (the serving path refuses it in its own words).
+    /// </summary>
+    public TrafficDecision? CheckTextAdmission(ServingCall call) =>
         CheckAdmission(call with { Model = call.Model ?? options.Value.DefaultTextModel }, engine.ResolveTextModel, rawTensors: false);
 
     /// <summary>As <see cref="CheckTextAdmission"/>, for an image upload, before it is read.</summary>
-    public void CheckImageAdmission(ServingCall call) =>
+    public TrafficDecision? CheckImageAdmission(ServingCall call) =>
         CheckAdmission(call with { Model = call.Model ?? options.Value.DefaultImageModel }, engine.ResolveImageModel, rawTensors: false);
 
     /// <summary>As <see cref="CheckTextAdmission"/>, for raw tensors (the protocol's raw-tensor queue), before they are read.</summary>
-    public void CheckTensorAdmission(ServingCall call) =>
+    public TrafficDecision? CheckTensorAdmission(ServingCall call) =>
         CheckAdmission(call, (name, version) => engine.ResolveModel(name!, version), rawTensors: true);
 
-    private void CheckAdmission(ServingCall call, Func<string?, int?, ModelVersion> resolve, bool rawTensors)
+    private TrafficDecision? CheckAdmission(ServingCall call, Func<string?, int?, ModelVersion> resolve, bool rawTensors)
     {
         var started = Stopwatch.GetTimestamp();
+        var decision = router.Route(call.Model!, call.Version, call.StickyId);
         ModelVersion model;
         try
         {
-            model = resolve(call.Model, router.Route(call.Model!, call.Version, call.StickyId).Version);
+            model = resolve(call.Model, decision.Version);
         }
         catch (InferenceException)
         {
             // An unknown model or version, or one of another task: the serving path answers it in its own words.
-            return;
+            return null;
         }
 
         try
@@ -53,5 +59,6 @@ public sealed partial class InferenceService
             }
             throw;
         }
+        return decision;
     }
 }

@@ -18,7 +18,7 @@ public sealed partial class InferenceService
     {
         ArgumentNullException.ThrowIfNull(call.Model);
         var started = Stopwatch.GetTimestamp();
-        var decision = router.Route(call.Model, call.Version, call.StickyId);
+        var decision = call.Routed ?? router.Route(call.Model, call.Version, call.StickyId);
         using var activity = StartServing(call, decision);
         var model = engine.ResolveModel(call.Model, decision.Version);
         TagServed(activity, model);

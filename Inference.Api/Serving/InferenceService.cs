@@ -85,7 +85,7 @@ public sealed partial class InferenceService(
         CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var decision = router.Route(call.Model!, call.Version, call.StickyId);
+        var decision = call.Routed ?? router.Route(call.Model!, call.Version, call.StickyId);
         using var activity = StartServing(call, decision);
         ModelVersion? model = null;
         try

@@ -1,3 +1,4 @@
+using Inference.Api.Routing;
 using Inference.Engine.Execution;
 
 namespace Inference.Api.Serving;
@@ -11,6 +12,10 @@ namespace Inference.Api.Serving;
 /// <param name="UseCache">False when the caller opted out of the cache.</param>
 /// <param name="Priority">Background work (batch jobs, shadow copies) runs in the slots online requests leave free.</param>
 /// <param name="Logged">False for work whose results are stored elsewhere (batch-job items).</param>
+/// <param name="Routed">
+/// The traffic split's choice already made for this request by admission at the door, so the version that was admitted
+/// is the version that serves (a random split drawn twice could pick another); null to route on the serving path.
+/// </param>
 public sealed record ServingCall(
     string Route,
     string? Model,
@@ -19,4 +24,5 @@ public sealed record ServingCall(
     string? KeyId,
     bool UseCache = true,
     InferencePriority Priority = InferencePriority.Online,
-    bool Logged = true);
+    bool Logged = true,
+    TrafficDecision? Routed = null);
