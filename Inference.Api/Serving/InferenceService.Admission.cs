@@ -16,7 +16,8 @@ public sealed partial class InferenceService
     /// <summary>
     /// Refuses a text prediction its model cannot start within the queue-time budget (Overloaded, with a Retry-After).
     /// Returns the traffic split's choice it checked, for the serving path to keep (<see cref="ServingCall.Routed"/>);
-    /// null when the model or version is not one this path can resolve (the serving path refuses it in its own words).
+    /// null when no split chose (an explicit version, or no split: routing again gives the same answer at no cost) or the
+    /// model or version is not one this path can resolve (the serving path refuses it in its own words).
     /// </summary>
     public TrafficDecision? CheckTextAdmission(ServingCall call) =>
         CheckAdmission(call with { Model = call.Model ?? options.Value.DefaultTextModel }, engine.ResolveTextModel, rawTensors: false);
@@ -59,6 +60,7 @@ public sealed partial class InferenceService
             }
             throw;
         }
-        return decision;
+        // Only a split's choice may differ when drawn again; anything else is not worth keeping per request.
+        return decision == new TrafficDecision(call.Version, null) ? null : decision;
     }
 }
