@@ -12,6 +12,9 @@ public static class ComposeTrustedProxies
 {
     public const string NetworkName = "default";
 
+    // The defaults: a /24 whose lower half holds the fixed addresses (from .10) and whose upper half Docker assigns.
+    private const string DefaultSubnetPrefix = "172.30.89.";
+
     public static void Apply(IEnumerable<IResource> resources, ComposeFile file, ComposeEnvironmentFile environmentFile)
     {
         var trusting = resources.Select(resource => (resource, proxies: resource.Annotations.OfType<TrustedProxyAnnotation>().ToArray()))
@@ -29,9 +32,9 @@ public static class ComposeTrustedProxies
                 [
                     new ComposeIpamConfig
                     {
-                        Subnet = environmentFile.Optional("INFERENCE_NETWORK_SUBNET", "172.30.89.0/24",
+                        Subnet = environmentFile.Optional("INFERENCE_NETWORK_SUBNET", DefaultSubnetPrefix + "0/24",
                             "The containers' network; change it, with the two below, if it overlaps one of the host's."),
-                        IpRange = environmentFile.Optional("INFERENCE_NETWORK_DYNAMIC_RANGE", "172.30.89.128/25",
+                        IpRange = environmentFile.Optional("INFERENCE_NETWORK_DYNAMIC_RANGE", DefaultSubnetPrefix + "128/25",
                             "Part of the subnet Docker hands out itself; fixed addresses lie outside it."),
                     },
                 ],
@@ -47,7 +50,7 @@ public static class ComposeTrustedProxies
                 if (!addresses.TryGetValue(proxy, out var address))
                 {
                     address = addresses[proxy] = environmentFile.Optional(ComposeEnvironmentFile.VariableName(proxy.Name, "address"),
-                        $"172.30.89.{10 + addresses.Count}",
+                        $"{DefaultSubnetPrefix}{10 + addresses.Count}",
                         $"The fixed address of '{proxy.Name}' in the subnet, outside the dynamic range: the services it calls trust its X-Forwarded-For.");
                     file.Services[proxy.Name].Networks[NetworkName] = new ComposeServiceNetwork { Ipv4Address = address };
                 }

@@ -120,8 +120,9 @@ public static class ApplicationServiceExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseUnimplementedForUnknownGrpcServices();
-        // Authorization before rate limiting: rejected callers spend no permits; partitions need the key's id.
+        // Before authentication: an address past its failed-key budget gets no key lookup at all.
         app.UseFailedKeyThrottle();
+        // Authorization before rate limiting: rejected callers spend no permits; partitions need the key's id.
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseApiRateLimits();

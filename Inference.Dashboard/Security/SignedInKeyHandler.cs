@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.HttpOverrides;
 
 namespace Inference.Dashboard.Security;
 
@@ -12,7 +13,6 @@ namespace Inference.Dashboard.Security;
 public sealed class SignedInKeyHandler(CircuitServicesAccessor circuit, IHttpContextAccessor httpContext) : DelegatingHandler
 {
     public const string ApiKeyHeader = "X-API-Key";
-    public const string ForwardedForHeader = "X-Forwarded-For";
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -25,9 +25,9 @@ public sealed class SignedInKeyHandler(CircuitServicesAccessor circuit, IHttpCon
         var client = circuit.Services is not null
             ? ConsoleClaims.ClientAddressOf(user)
             : httpContext.HttpContext?.Connection.RemoteIpAddress?.ToString();
-        if (client is not null && !request.Headers.Contains(ForwardedForHeader))
+        if (client is not null && !request.Headers.Contains(ForwardedHeadersDefaults.XForwardedForHeaderName))
         {
-            request.Headers.Add(ForwardedForHeader, client);
+            request.Headers.Add(ForwardedHeadersDefaults.XForwardedForHeaderName, client);
         }
         return await base.SendAsync(request, cancellationToken);
     }
